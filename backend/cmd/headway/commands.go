@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"headway"
+	"headway/backend/config"
+	"headway/backend/headscale"
+	"headway/backend/httpapi"
+	"headway/backend/store"
+	"headway/backend/version"
+	"headway/frontend"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after SIGTERM.
+const shutdownGrace = 15 * time.Second
+
+func printVersion(stdout io.Writer) error {
+	_, err := fmt.Fprintln(stdout, "headway", version.Version)
+	return err
+}
+
+// loadConfig parses the command's flags and loads the configuration they point to,
+// logging every warning (such as unknown keys) before returning.
+func loadConfig(name string, args, environ []string, stderr io.Writer) (*config.Config, *slog.Logger, error) {
+	flags := flag.NewFlagSet(name, flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	configPath := flags.String("config", "", "configuration file (default $HEADWAY_CONFIG, else "+config.DefaultPath+")")
+	if err := flags.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if flags.NArg() > 0 {
+		return nil, nil, fmt.Errorf("%s: unexpected argument %q", name, flags.Arg(0))
+	}
+	path, explicit := config.ResolvePath(*configPath, environ)
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, warnings, err := config.Load(path, explicit, environ)
+	for _, w := range warnings {
+		logger.Warn(w)
+	}
+	if err != nil {
+		var invalid *config.ValidationError
+		if errors.As(err, &invalid) {
+			return nil, nil, fmt.Errorf("the configuration has %d problem(s):\n%w", len(invalid.Problems), err)
+		}
+		return nil, nil, err
+	}
+	return cfg, logger, nil
+}
+
+func migrate(ctx context.Context, args, environ []string, stderr io.Writer) error {
+	cfg, logger, err := loadConfig("migrate", args, environ, stderr)
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx, cfg.Database.URL.Reveal(), logger); err != nil {
+		return err
+	}
+	logger.Info("database is up to date")
+	return nil
+}
+
+func serve(ctx context.Context, args, environ []string, stderr io.Writer) error {
+	cfg, logger, err := loadConfig("serve", args, environ, stderr)
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx, cfg.Database.URL.Reveal(), logger); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.Database.URL.Reveal())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	spa, err := fs.Sub(frontend.Dist, "dist")
+	if err != nil {
+		return err
+	}
+	handler, err := httpapi.New(httpapi.Deps{
+		Logger:    logger,
+		Config:    cfg,
+		Version:   version.Version,
+		DB:        db,
+		Headscale: headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal()),
+		Contract:  headway.OpenAPI,
+		SPA:       spa,
+	})
+	if err != nil {
+		return err
+	}
+
+	listener, err := net.Listen("tcp", cfg.Server.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set server.host and server.port, or free the port)", cfg.Server.ListenAddr(), err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(listener) }()
+	logger.Info("headway is serving", "version", version.Version, "listen", listener.Addr().String(), "url", cfg.Server.BaseURL+"/admin/")
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}

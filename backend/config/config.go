@@ -1,0 +1,476 @@
+// Package config loads and validates Headway's configuration from a YAML file and the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	envprovider "github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+// DefaultPath is the configuration file read when no path is given. Unlike
+// an explicitly given path, it may be missing.
+const DefaultPath = "/etc/headway/config.yaml"
+
+// PathEnv is the environment variable naming the configuration file.
+const PathEnv = "HEADWAY_CONFIG"
+
+// Config is Headway's whole configuration.
+type Config struct {
+	Server    Server
+	Database  Database
+	Headscale Headscale
+}
+
+// Server configures Headway's HTTP listener and cookies.
+type Server struct {
+	Host         string
+	Port         int
+	BaseURL      string // absolute http(s) URL without trailing slash; Headway serves under BaseURL+"/admin"
+	CookieSecret Secret
+	CookieSecure bool
+}
+
+// Database configures the PostgreSQL connection.
+type Database struct {
+	URL Secret
+}
+
+// Headscale configures how Headway reaches Headscale.
+type Headscale struct {
+	URL       string // used by Headway for API calls, without trailing slash
+	PublicURL string // used by devices; defaults to URL
+	APIKey    Secret
+}
+
+// ListenAddr returns host:port for net.Listen.
+func (s Server) ListenAddr() string {
+	return net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
+}
+
+// ResolvePath picks the configuration file: the --config flag value if set,
+// else HEADWAY_CONFIG from environ, else DefaultPath. explicit reports
+// whether the path was given rather than defaulted.
+func ResolvePath(flag string, environ []string) (path string, explicit bool) {
+	if flag != "" {
+		return flag, true
+	}
+	if p := envMap(environ)[PathEnv]; p != "" {
+		return p, true
+	}
+	return DefaultPath, false
+}
+
+// Load reads the YAML file at path, then the HEADWAY_* variables in environ
+// on top, and validates the result. A missing file is an error only when
+// explicit is true. Warnings (such as unknown keys) are returned even when
+// loading fails. Validation problems come back as a *ValidationError.
+func Load(path string, explicit bool, environ []string) (*Config, []string, error) {
+	if path == "" {
+		path = DefaultPath
+	}
+	fileK, err := loadFile(path, explicit)
+	if err != nil {
+		return nil, nil, err
+	}
+	envK, envVars, err := loadEnv(environ)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	var warnings []string
+	for _, name := range unknownKeys(fileK) {
+		warnings = append(warnings, fmt.Sprintf("unknown key %q in %s (ignored%s)", name, path, suggestion(name, false)))
+	}
+	for _, name := range unknownKeys(envK) {
+		warnings = append(warnings, fmt.Sprintf("unknown key %q from environment variable %s (ignored%s)", name, envVars[name], suggestion(name, true)))
+	}
+
+	merged := koanf.New(".")
+	if err := merged.Merge(fileK); err != nil {
+		return nil, warnings, fmt.Errorf("config: merge file: %w", err)
+	}
+	if err := merged.Merge(envK); err != nil {
+		return nil, warnings, fmt.Errorf("config: merge environment: %w", err)
+	}
+
+	cfg, problems := build(merged, envMap(environ))
+	if len(problems) > 0 {
+		return nil, warnings, &ValidationError{Problems: problems}
+	}
+	return cfg, warnings, nil
+}
+
+func loadFile(path string, explicit bool) (*koanf.Koanf, error) {
+	k := koanf.New(".")
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) && !explicit {
+			return k, nil
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("config: file %s does not exist (given by --config or %s)", path, PathEnv)
+		}
+		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+		return nil, fmt.Errorf("config: load %s: %w", path, err)
+	}
+	return k, nil
+}
+
+// loadEnv reads HEADWAY_SECTION__KEY variables as section.key. Empty values
+// are ignored, so an unset-but-declared variable does not override the file.
+// It also returns which variable each key came from.
+func loadEnv(environ []string) (*koanf.Koanf, map[string]string, error) {
+	origin := map[string]string{}
+	p := envprovider.Provider(".", envprovider.Opt{
+		Prefix:      envPrefix,
+		EnvironFunc: func() []string { return environ },
+		TransformFunc: func(name, v string) (string, any) {
+			if name == PathEnv || v == "" {
+				return "", nil
+			}
+			key := keyFromEnv(name)
+			origin[key] = name
+			return key, v
+		},
+	})
+	k := koanf.New(".")
+	if err := k.Load(p, nil); err != nil {
+		return nil, nil, fmt.Errorf("config: read environment: %w", err)
+	}
+	return k, origin, nil
+}
+
+func envMap(environ []string) map[string]string {
+	m := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// unknownKeys returns the keys in k that Headway does not know, sorted.
+func unknownKeys(k *koanf.Koanf) []string {
+	known := map[string]bool{}
+	for _, n := range knownNames() {
+		known[n] = true
+	}
+	var out []string
+	for _, name := range k.Keys() {
+		if known[name] {
+			continue
+		}
+		if isSection(name) && isEmpty(k.Get(name)) {
+			continue // "server:" with nothing under it
+		}
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// suggestion returns "; did you mean X?" for the closest known key, or "".
+func suggestion(name string, asEnv bool) string {
+	name = strings.ToLower(name)
+	best, bestDist := "", math.MaxInt
+	for _, cand := range knownNames() {
+		if d := editDistance(name, cand); d < bestDist {
+			best, bestDist = cand, d
+		}
+	}
+	if bestDist > 3 || bestDist*3 > len(name) {
+		return ""
+	}
+	if asEnv {
+		best = envName(best)
+	}
+	return "; did you mean " + best + "?"
+}
+
+// editDistance is the optimal string alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbours cost 1.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// build turns the merged sources into a Config, applying defaults, secret
+// files and parsing, then validates it. It returns every problem found.
+func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem) {
+	var (
+		c        Config
+		problems []Problem
+		set      = map[string]bool{} // keys holding a valid value (given or default)
+		bad      = map[string]bool{} // keys already reported
+	)
+	fail := func(p Problem) {
+		problems = append(problems, p)
+		bad[p.Key] = true
+	}
+
+	for _, kk := range keys {
+		raw, given := lookup(k, kk.name)
+		if kk.isSecret() {
+			pathKey := kk.name + "_path"
+			rawPath, pathGiven := lookup(k, pathKey)
+			switch {
+			case given && pathGiven:
+				fail(Problem{
+					Key:     kk.name,
+					Message: fmt.Sprintf("both %s and %s are set", kk.name, pathKey),
+					Fix:     "set only one of them",
+				})
+				continue
+			case pathGiven:
+				v, p := readSecretFile(rawPath, environ)
+				if p != nil {
+					p.Key = pathKey
+					fail(*p)
+					bad[kk.name] = true
+					continue
+				}
+				raw, given = v, true
+			}
+		}
+		if !given {
+			if kk.def == "" {
+				continue
+			}
+			raw = kk.def
+		}
+		if p := assign(kk, &c, raw); p != nil {
+			fail(*p)
+			continue
+		}
+		set[kk.name] = true
+	}
+
+	for _, kk := range keys {
+		if kk.required && !set[kk.name] && !bad[kk.name] {
+			fail(missing(kk))
+		}
+	}
+	for _, p := range validate(&c, set, bad) {
+		fail(p)
+	}
+	// Report in the order keys are declared, as in the example file.
+	order := map[string]int{}
+	for i, name := range knownNames() {
+		order[name] = i
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return order[problems[i].Key] < order[problems[j].Key] })
+	return &c, problems
+}
+
+// lookup returns a key's value and whether it is set; null and "" count as unset.
+func lookup(k *koanf.Koanf, name string) (any, bool) {
+	v := k.Get(name)
+	if v == nil || v == "" {
+		return nil, false
+	}
+	return v, true
+}
+
+func missing(kk key) Problem {
+	fix := fmt.Sprintf("set %s or %s", kk.name, envName(kk.name))
+	if kk.isSecret() {
+		fix = fmt.Sprintf("set %s or %s (or %s_path / %s_PATH to read it from a file)",
+			kk.name, envName(kk.name), kk.name, envName(kk.name))
+	}
+	if kk.name == "server.cookie_secret" {
+		fix += "; generate one with: openssl rand -hex 32"
+	}
+	return Problem{Key: kk.name, Message: "is required", Fix: fix}
+}
+
+// readSecretFile reads the file named by an X_path key, expanding ${VAR}
+// from environ and trimming surrounding whitespace. Problems name the path,
+// never the content; the caller fills in the key.
+func readSecretFile(raw any, environ map[string]string) (string, *Problem) {
+	p, ok := raw.(string)
+	if !ok {
+		return "", &Problem{Message: "must be a file path"}
+	}
+	var unset []string
+	path := os.Expand(p, func(name string) string {
+		v, ok := environ[name]
+		if !ok {
+			unset = append(unset, name)
+		}
+		return v
+	})
+	if len(unset) > 0 {
+		return "", &Problem{
+			Message: fmt.Sprintf("%q refers to ${%s}, which is not set in the environment", p, unset[0]),
+			Fix:     fmt.Sprintf("set %s or use an absolute path", unset[0]),
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		reason := err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			reason = pe.Err
+		}
+		return "", &Problem{
+			Message: fmt.Sprintf("cannot read %s: %v", path, reason),
+			Fix:     "check that the file exists and is readable by Headway",
+		}
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", &Problem{Message: fmt.Sprintf("file %s is empty", path)}
+	}
+	return v, nil
+}
+
+// assign parses raw into the key's field. Secret values never appear in problems.
+func assign(kk key, c *Config, raw any) *Problem {
+	bad := func(want string) *Problem {
+		msg := "must be " + want
+		if !kk.isSecret() {
+			msg += fmt.Sprintf(", got %s", show(raw))
+		}
+		return &Problem{Key: kk.name, Message: msg, Fix: fmt.Sprintf("fix the value of %s or %s", kk.name, envName(kk.name))}
+	}
+	switch f := kk.field(c).(type) {
+	case *string:
+		s, ok := asString(raw)
+		if !ok {
+			return bad("a string")
+		}
+		*f = s
+	case *Secret:
+		s, ok := asString(raw)
+		if !ok {
+			return bad("a string")
+		}
+		*f = Secret(s)
+	case *int:
+		n, ok := asInt(raw)
+		if !ok {
+			return bad("a whole number")
+		}
+		*f = n
+	case *bool:
+		b, ok := asBool(raw)
+		if !ok {
+			return bad("true or false")
+		}
+		*f = b
+	case *time.Duration:
+		d, ok := asDuration(raw)
+		if !ok {
+			return bad("a duration such as 30m or 12h")
+		}
+		*f = d
+	default:
+		panic(fmt.Sprintf("config: key %s has unsupported field type %T", kk.name, f))
+	}
+	return nil
+}
+
+func show(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	if _, ok := v.(map[string]any); ok {
+		return "a section"
+	}
+	if _, ok := v.([]any); ok {
+		return "a list"
+	}
+	return fmt.Sprint(v)
+}
+
+func asString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case int, int64, uint64, float64, bool:
+		return fmt.Sprint(v), true
+	}
+	return "", false
+}
+
+func asInt(v any) (int, bool) {
+	switch v := v.(type) {
+	case int:
+		return v, true
+	case int64:
+		return int(v), true
+	case uint64:
+		return int(v), v <= math.MaxInt
+	case float64:
+		return int(v), v == math.Trunc(v) && math.Abs(v) < math.MaxInt32
+	case string:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		return n, err == nil
+	}
+	return 0, false
+}
+
+func asBool(v any) (bool, bool) {
+	switch v := v.(type) {
+	case bool:
+		return v, true
+	case string:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		return b, err == nil
+	}
+	return false, false
+}
+
+func asDuration(v any) (time.Duration, bool) {
+	switch v := v.(type) {
+	case string:
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		return d, err == nil
+	case int:
+		return 0, v == 0
+	}
+	return 0, false
+}

@@ -1,0 +1,255 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	goodSecret = "0123456789abcdef0123456789abcdef" // 32 characters
+	goodDB     = "postgres://headway:hunter2@db:5432/headway"
+	goodKey    = "hskey-api-secretvalue"
+)
+
+// yamlWith returns a config file setting every required key, plus extra
+// lines (already indented) under each section.
+func yamlWith(server, database, headscale string) string {
+	return "server:\n  base_url: https://hs.example.com/\n  cookie_secret: " + goodSecret + "\n" + server +
+		"database:\n  url: " + goodDB + "\n" + database +
+		"headscale:\n  url: http://headscale:8080/\n  api_key: " + goodKey + "\n" + headscale
+}
+
+var minimalYAML = yamlWith("", "", "")
+
+// minimalEnv sets every required key through the environment.
+var minimalEnv = []string{
+	"HEADWAY_SERVER__BASE_URL=https://hs.example.com",
+	"HEADWAY_SERVER__COOKIE_SECRET=" + goodSecret,
+	"HEADWAY_DATABASE__URL=" + goodDB,
+	"HEADWAY_HEADSCALE__URL=http://headscale:8080",
+	"HEADWAY_HEADSCALE__API_KEY=" + goodKey,
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func env(extra ...string) []string {
+	return append(append([]string{"PATH=/usr/bin", "HOME=/root"}, minimalEnv...), extra...)
+}
+
+func wantMinimal() Config {
+	return Config{
+		Server: Server{
+			Host: "0.0.0.0", Port: 3000, BaseURL: "https://hs.example.com",
+			CookieSecret: goodSecret, CookieSecure: true,
+		},
+		Database: Database{URL: goodDB},
+		Headscale: Headscale{
+			URL: "http://headscale:8080", PublicURL: "http://headscale:8080", APIKey: goodKey,
+		},
+	}
+}
+
+// missingDefault stands in for DefaultPath on machines where it exists.
+func missingDefault(t *testing.T) string {
+	return filepath.Join(t.TempDir(), "absent.yaml")
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		yaml     string // written to a file when non-empty
+		environ  []string
+		want     func(c *Config)
+		warnings []string // substrings, one per warning
+	}{
+		{
+			name:    "env only, defaults applied",
+			environ: env(),
+		},
+		{
+			name: "file only",
+			yaml: minimalYAML,
+		},
+		{
+			name: "file sets every key",
+			yaml: yamlWith("  host: 127.0.0.1\n  port: 8081\n  cookie_secure: false\n", "", "  public_url: https://hs.example.com\n"),
+			want: func(c *Config) {
+				c.Server.Host, c.Server.Port, c.Server.CookieSecure = "127.0.0.1", 8081, false
+				c.Headscale.PublicURL = "https://hs.example.com"
+			},
+		},
+		{
+			name:    "env overrides file",
+			yaml:    yamlWith("", "", "  public_url: https://file.example.com\n"),
+			environ: []string{"HEADWAY_HEADSCALE__PUBLIC_URL=https://env.example.com/", "HEADWAY_SERVER__PORT=4000"},
+			want: func(c *Config) {
+				c.Server.Port = 4000
+				c.Headscale.PublicURL = "https://env.example.com"
+			},
+		},
+		{
+			name:    "double underscore nesting and coercion",
+			environ: env("HEADWAY_SERVER__COOKIE_SECURE=false", "HEADWAY_SERVER__PORT= 8443", "HEADWAY_SERVER__HOST=::1"),
+			want: func(c *Config) {
+				c.Server.CookieSecure, c.Server.Port, c.Server.Host = false, 8443, "::1"
+			},
+		},
+		{
+			name:    "HEADWAY_CONFIG is not a key; empty variables are ignored",
+			environ: env("HEADWAY_CONFIG=/nowhere.yaml", "HEADWAY_SERVER__HOST="),
+		},
+		{
+			name: "quoted values in YAML are coerced",
+			yaml: yamlWith("  port: \"3001\"\n  cookie_secure: \"false\"\n", "", ""),
+			want: func(c *Config) { c.Server.Port, c.Server.CookieSecure = 3001, false },
+		},
+		{
+			name: "unknown file key warns with suggestion",
+			yaml: yamlWith("", "", "  cookie_secrte: x\n") + "oidc:\n  issuer: https://idp\n",
+			warnings: []string{
+				`unknown key "headscale.cookie_secrte" in CONFIG (ignored)`,
+				`unknown key "oidc.issuer" in CONFIG (ignored)`,
+			},
+		},
+		{
+			name:     "unknown file key with close match",
+			yaml:     yamlWith("  cookie_secrue: false\n", "", ""),
+			warnings: []string{`unknown key "server.cookie_secrue" in CONFIG (ignored; did you mean server.cookie_secure?)`},
+		},
+		{
+			name:    "unknown env keys warn with env spelling",
+			environ: env("HEADWAY_SERVER__COOKIE_SECRTE=x", "HEADWAY_SERVER_PORT=1", "HEADWAY_TOTALLY__DIFFERENT=1"),
+			warnings: []string{
+				`unknown key "server.cookie_secrte" from environment variable HEADWAY_SERVER__COOKIE_SECRTE (ignored; did you mean HEADWAY_SERVER__COOKIE_SECRET?)`,
+				`unknown key "server_port" from environment variable HEADWAY_SERVER_PORT (ignored; did you mean HEADWAY_SERVER__PORT?)`,
+				`unknown key "totally.different" from environment variable HEADWAY_TOTALLY__DIFFERENT (ignored)`,
+			},
+		},
+		{
+			name:    "empty section is not unknown",
+			yaml:    "database:\nserver: {}\n",
+			environ: env(),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path, explicit := missingDefault(t), false
+			if tc.yaml != "" {
+				path, explicit = writeFile(t, t.TempDir(), "config.yaml", tc.yaml), true
+			}
+			got, warnings, err := Load(path, explicit, tc.environ)
+			if err != nil {
+				t.Fatalf("Load() error = %v", err)
+			}
+			want := wantMinimal()
+			if tc.want != nil {
+				tc.want(&want)
+			}
+			if diff := cmp.Diff(want, *got); diff != "" {
+				t.Errorf("Load() config mismatch (-want +got):\n%s", diff)
+			}
+			if len(warnings) != len(tc.warnings) {
+				t.Fatalf("Load() warnings = %q, want %d", warnings, len(tc.warnings))
+			}
+			for i, w := range tc.warnings {
+				w = strings.ReplaceAll(w, "CONFIG", path)
+				if !strings.Contains(warnings[i], w) {
+					t.Errorf("warning[%d] = %q, want it to contain %q", i, warnings[i], w)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadFileErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.yaml")
+	broken := writeFile(t, dir, "broken.yaml", "server:\n  port: 1\n bad: [\n")
+
+	if _, _, err := Load(missing, true, env()); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("Load(explicit missing) error = %v, want one naming %s", err, missing)
+	}
+	if _, _, err := Load(missing, false, env()); err != nil {
+		t.Errorf("Load(default missing) error = %v, want nil", err)
+	}
+	_, _, err := Load(broken, true, env())
+	var ve *ValidationError
+	if err == nil || errors.As(err, &ve) || !strings.Contains(err.Error(), "line") || !strings.Contains(err.Error(), broken) {
+		t.Errorf("Load(broken YAML) error = %v, want a parse error naming the file and line", err)
+	}
+}
+
+func TestResolvePath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		flag         string
+		environ      []string
+		want         string
+		wantExplicit bool
+	}{
+		{"", nil, DefaultPath, false},
+		{"", []string{"HEADWAY_CONFIG="}, DefaultPath, false},
+		{"", []string{"HEADWAY_CONFIG=/env.yaml"}, "/env.yaml", true},
+		{"/flag.yaml", []string{"HEADWAY_CONFIG=/env.yaml"}, "/flag.yaml", true},
+	}
+	for _, tc := range tests {
+		got, explicit := ResolvePath(tc.flag, tc.environ)
+		if got != tc.want || explicit != tc.wantExplicit {
+			t.Errorf("ResolvePath(%q, %q) = %q, %v, want %q, %v", tc.flag, tc.environ, got, explicit, tc.want, tc.wantExplicit)
+		}
+	}
+}
+
+// envWithout returns env() minus the named variables.
+func envWithout(names ...string) []string {
+	var out []string
+	for _, kv := range env() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+func TestSecretPath(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "cookie", "\n  "+goodSecret+"  \n")
+	writeFile(t, dir, "db", goodDB+"\n")
+	yaml := writeFile(t, dir, "c.yaml", "database:\n  url_path: $SECRETS/db\n")
+	environ := append(envWithout("HEADWAY_SERVER__COOKIE_SECRET", "HEADWAY_DATABASE__URL"),
+		"SECRETS="+dir,
+		"HEADWAY_SERVER__COOKIE_SECRET_PATH=${SECRETS}/cookie",
+	)
+
+	got, warnings, err := Load(yaml, true, environ)
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if len(warnings) != 0 {
+		t.Errorf("Load() warnings = %q, want none", warnings)
+	}
+	if got.Server.CookieSecret.Reveal() != goodSecret {
+		t.Errorf("cookie secret from file = %q, want it trimmed to %q", got.Server.CookieSecret.Reveal(), goodSecret)
+	}
+	if got.Database.URL.Reveal() != goodDB {
+		t.Errorf("database.url from file = %q, want %q", got.Database.URL.Reveal(), goodDB)
+	}
+}

@@ -1,0 +1,100 @@
+// Package httpapi serves Headway over HTTP: echo, middleware, the handlers of the generated contract, probes and the SPA.
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"headway/api"
+	"headway/backend/config"
+)
+
+// Database is what the HTTP layer needs of the store for readiness.
+type Database interface {
+	Ping(ctx context.Context) error
+}
+
+// Headscale is what the HTTP layer needs of Headscale for status and readiness.
+type Headscale interface {
+	Health(ctx context.Context) error
+	Version(ctx context.Context) (string, error)
+}
+
+// Deps are everything the HTTP server is built from.
+type Deps struct {
+	Logger    *slog.Logger
+	Config    *config.Config
+	Version   string
+	DB        Database
+	Headscale Headscale
+	Contract  []byte // openapi.yaml as written
+	SPA       fs.FS  // the built frontend, index.html at its root
+}
+
+// maxBodySize bounds request bodies; the largest legitimate one is an ACL policy.
+const maxBodySize = "2M"
+
+type server struct {
+	logger    *slog.Logger
+	cfg       *config.Config
+	version   string
+	db        Database
+	headscale Headscale
+}
+
+var _ api.StrictServerInterface = (*server)(nil)
+
+// New builds the HTTP handler serving everything under /admin.
+func New(d Deps) (http.Handler, error) {
+	spec, err := api.GetSwagger()
+	if err != nil {
+		return nil, fmt.Errorf("load contract: %w", err)
+	}
+	caps, err := operationCapabilities(spec)
+	if err != nil {
+		return nil, err
+	}
+	app, err := newSPA(d.SPA)
+	if err != nil {
+		return nil, fmt.Errorf("load web interface: %w", err)
+	}
+	s := &server{logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale}
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(d.Logger)
+	e.Use(middleware.RequestID())
+	e.Use(accessLog(d.Logger))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		// The error handler logs the panic once, with the request id; echo's own logger stays silent.
+		LogErrorFunc: func(_ echo.Context, err error, stack []byte) error {
+			return fmt.Errorf("panic: %w\n%s", err, stack)
+		},
+	}))
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit(maxBodySize))
+
+	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/admin/") })
+	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/admin/") })
+	e.GET("/admin/healthz", healthz)
+	e.GET("/admin/readyz", s.readyz)
+	e.GET("/admin/api/openapi.yaml", func(c echo.Context) error {
+		return c.Blob(http.StatusOK, "application/yaml", d.Contract)
+	})
+
+	apiGroup := e.Group("/admin/api/v1")
+	api.RegisterHandlers(apiGroup, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{requireCapability(caps)}))
+	// Unknown API paths answer in the error shape rather than falling through to the SPA.
+	e.Any("/admin/api/*", unmatchedAPIRoute(e))
+
+	e.GET("/admin/*", app.serve)
+	e.HEAD("/admin/*", app.serve)
+	return e, nil
+}

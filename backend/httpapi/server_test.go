@@ -1,0 +1,243 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"headway"
+	"headway/backend/config"
+	"headway/backend/headscale"
+	"headway/backend/headscale/hstest"
+	"headway/backend/store/storetest"
+)
+
+// testServer is Headway's HTTP handler over a real database and a real Headscale.
+type testServer struct {
+	*httptest.Server
+	headscale *hstest.Server
+}
+
+var testSPA = fstest.MapFS{
+	"index.html":            {Data: []byte("<!doctype html><title>Headway</title><div id=root></div>")},
+	"assets/index-abc12.js": {Data: []byte("console.log('app')")},
+	"favicon.svg":           {Data: []byte("<svg/>")},
+}
+
+func startServer(t *testing.T) *testServer {
+	t.Helper()
+	hs := hstest.Start(t)
+	cfg := &config.Config{
+		Server:    config.Server{BaseURL: "http://127.0.0.1", CookieSecret: "0123456789abcdef0123456789abcdef"},
+		Headscale: config.Headscale{URL: hs.URL, PublicURL: "https://hs.example.com", APIKey: config.Secret(hs.APIKey)},
+	}
+	handler, err := New(Deps{
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Config:    cfg,
+		Version:   "1.2.3-test",
+		DB:        storetest.New(t),
+		Headscale: headscale.New(hs.URL, hs.APIKey),
+		Contract:  headway.OpenAPI,
+		SPA:       testSPA,
+	})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	return &testServer{Server: srv, headscale: hs}
+}
+
+func (s *testServer) do(t *testing.T, method, path string, body io.Reader) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func decode[T any](t *testing.T, resp *http.Response) T {
+	t.Helper()
+	var v T
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatalf("decode %s: %v", resp.Request.URL.Path, err)
+	}
+	return v
+}
+
+type errorBody struct {
+	Error struct {
+		Code, Message, Hint, RequestID string
+	} `json:"error"`
+}
+
+type infoBody struct {
+	Version   string
+	Headscale struct {
+		Reachable bool
+		Version   string
+		PublicURL string `json:"publicUrl"`
+		Error     string
+	}
+	SignIn struct {
+		OIDC   bool `json:"oidc"`
+		APIKey bool `json:"apiKey"`
+	}
+}
+
+func TestInfoReportsHeadscale(t *testing.T) {
+	s := startServer(t)
+
+	resp := s.do(t, http.MethodGet, "/admin/api/v1/info", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /info = %d, want 200", resp.StatusCode)
+	}
+	info := decode[infoBody](t, resp)
+	if info.Version != "1.2.3-test" {
+		t.Errorf("version = %q, want 1.2.3-test", info.Version)
+	}
+	if !info.Headscale.Reachable || info.Headscale.Version != hstest.DefaultVersion {
+		t.Errorf("headscale = %+v, want reachable %s", info.Headscale, hstest.DefaultVersion)
+	}
+	if info.Headscale.PublicURL != "https://hs.example.com" {
+		t.Errorf("publicUrl = %q", info.Headscale.PublicURL)
+	}
+	if !info.SignIn.APIKey {
+		t.Errorf("signIn.apiKey = false, want true")
+	}
+
+	s.headscale.Stop()
+	info = decode[infoBody](t, s.do(t, http.MethodGet, "/admin/api/v1/info", nil))
+	if info.Headscale.Reachable || info.Headscale.Version != "" {
+		t.Errorf("with Headscale stopped, headscale = %+v, want unreachable", info.Headscale)
+	}
+	if info.Headscale.Error == "" || strings.Contains(info.Headscale.Error, "127.0.0.1") {
+		t.Errorf("unreachable error = %q, want a reason that names no internal address", info.Headscale.Error)
+	}
+}
+
+func TestProbes(t *testing.T) {
+	s := startServer(t)
+
+	if resp := s.do(t, http.MethodGet, "/admin/healthz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz = %d, want 200", resp.StatusCode)
+	}
+	resp := s.do(t, http.MethodGet, "/admin/readyz", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz = %d, want 200", resp.StatusCode)
+	}
+
+	s.headscale.Stop()
+	resp = s.do(t, http.MethodGet, "/admin/readyz", nil)
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with Headscale down = %d, want 503", resp.StatusCode)
+	}
+	got := decode[probeResult](t, resp)
+	if got.Checks["headscale"] != "unavailable" || got.Checks["database"] != "ok" {
+		t.Errorf("readyz checks = %v, want headscale unavailable and database ok", got.Checks)
+	}
+	if resp := s.do(t, http.MethodGet, "/admin/healthz", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("healthz with Headscale down = %d, want 200 (liveness does not depend on Headscale)", resp.StatusCode)
+	}
+}
+
+func TestErrorShape(t *testing.T) {
+	s := startServer(t)
+	tests := []struct {
+		name, method, path string
+		body               io.Reader
+		wantStatus         int
+		wantCode           string
+	}{
+		{"unknown API path", http.MethodGet, "/admin/api/v1/nope", nil, 404, "not_found"},
+		{"unknown API version", http.MethodGet, "/admin/api/v2/info", nil, 404, "not_found"},
+		{"wrong method", http.MethodPost, "/admin/api/v1/info", nil, 405, "method_not_allowed"},
+		{"wrong method, unknown path", http.MethodPost, "/admin/api/v1/nope", nil, 404, "not_found"},
+		{"body over the limit", http.MethodPost, "/admin/api/v1/info", strings.NewReader(strings.Repeat("x", 3<<20)), 413, "request_too_large"},
+		{"missing hashed asset", http.MethodGet, "/admin/assets/index-old.js", nil, 404, "not_found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := s.do(t, tc.method, tc.path, tc.body)
+			if resp.StatusCode != tc.wantStatus {
+				t.Fatalf("%s %s = %d, want %d", tc.method, tc.path, resp.StatusCode, tc.wantStatus)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("Content-Type = %q, want JSON", ct)
+			}
+			got := decode[errorBody](t, resp)
+			if got.Error.Code != tc.wantCode || got.Error.Message == "" {
+				t.Errorf("error = %+v, want code %q with a message", got.Error, tc.wantCode)
+			}
+			if got.Error.RequestID == "" || got.Error.RequestID != resp.Header.Get("X-Request-Id") {
+				t.Errorf("requestId = %q, header %q: want the same, non-empty", got.Error.RequestID, resp.Header.Get("X-Request-Id"))
+			}
+		})
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := startServer(t)
+	for _, path := range []string{"/admin/", "/admin/api/v1/info", "/admin/api/v1/nope"} {
+		resp := s.do(t, http.MethodGet, path, nil)
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP = %q", path, csp)
+		}
+		for header, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
+			if got := resp.Header.Get(header); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, header, got, want)
+			}
+		}
+	}
+}
+
+func TestServesSPA(t *testing.T) {
+	s := startServer(t)
+	tests := []struct {
+		path, wantBody, wantCache string
+	}{
+		{"/admin/", "<div id=root>", "no-store"},
+		{"/admin/machines/42", "<div id=root>", "no-store"}, // a client route gets index.html
+		{"/admin/index.html", "<div id=root>", "no-store"},
+		{"/admin/assets/index-abc12.js", "console.log", "public, max-age=31536000, immutable"},
+		{"/admin/favicon.svg", "<svg/>", "no-cache"},
+	}
+	for _, tc := range tests {
+		resp := s.do(t, http.MethodGet, tc.path, nil)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), tc.wantBody) {
+			t.Errorf("GET %s = %d %q, want 200 containing %q", tc.path, resp.StatusCode, body, tc.wantBody)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != tc.wantCache {
+			t.Errorf("GET %s Cache-Control = %q, want %q", tc.path, got, tc.wantCache)
+		}
+	}
+	for path, want := range map[string]string{"/admin": "/admin/", "/": "/admin/"} {
+		resp := s.do(t, http.MethodGet, path, nil)
+		if loc := resp.Header.Get("Location"); resp.StatusCode/100 != 3 || loc != want {
+			t.Errorf("GET %s = %d to %q, want a redirect to %q", path, resp.StatusCode, loc, want)
+		}
+	}
+}
+
+func TestServesContract(t *testing.T) {
+	s := startServer(t)
+	resp := s.do(t, http.MethodGet, "/admin/api/openapi.yaml", nil)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(body) != string(headway.OpenAPI) {
+		t.Errorf("GET /admin/api/openapi.yaml = %d, %d bytes; want 200 with openapi.yaml as written", resp.StatusCode, len(body))
+	}
+}
