@@ -5,7 +5,8 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-go tool oapi-codegen -config api/oapi-codegen.yaml -o "$tmp/api.gen.go" openapi.yaml
+sed "s|^output: .*|output: $tmp/api.gen.go|" api/oapi-codegen.yaml >"$tmp/oapi-codegen.yaml"
+go tool oapi-codegen -config "$tmp/oapi-codegen.yaml" openapi.yaml
 (cd frontend && npx openapi-typescript ../openapi.yaml -o "$tmp/schema.d.ts" >/dev/null)
 
 stale=0

@@ -1,0 +1,44 @@
+import { NavLink, Outlet, useLocation } from 'react-router';
+import { useEffect, useRef } from 'react';
+
+/** RootLayout is the frame around every page: skip link, header, main. */
+export function RootLayout() {
+  const mainRef = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  const shownPath = useRef(pathname);
+
+  // After client-side navigation, move focus to the new page so screen-reader
+  // and keyboard users start at its content, as after a full page load.
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
+    mainRef.current?.focus();
+  }, [pathname]);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <div className="site-header__inner">
+          <NavLink to="/" className="brand" end>
+            Headway
+          </NavLink>
+          <nav aria-label="Main">
+            <ul className="nav">
+              <li>
+                <NavLink to="/" end>
+                  Status
+                </NavLink>
+              </li>
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1} className="site-main">
+        <Outlet />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import { StatusPage } from '@/features/system/components/status-page';
+
+export function StatusRoute() {
+  return <StatusPage />;
+}
