@@ -8,10 +8,12 @@ import (
 	"math"
 	"net"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/knadh/koanf/parsers/yaml"
 	envprovider "github.com/knadh/koanf/providers/env/v2"
@@ -31,6 +33,7 @@ type Config struct {
 	Server    Server
 	Database  Database
 	Headscale Headscale
+	OIDC      OIDC
 }
 
 // Server configures Headway's HTTP listener and cookies.
@@ -40,6 +43,11 @@ type Server struct {
 	BaseURL      string // absolute http(s) URL without trailing slash; Headway serves under BaseURL+"/admin"
 	CookieSecret Secret
 	CookieSecure bool
+	// SessionIdleTimeout ends a session after this long without a request.
+	SessionIdleTimeout time.Duration
+	// SessionMaxAge ends a session this long after sign-in; never shorter
+	// than SessionIdleTimeout.
+	SessionMaxAge time.Duration
 }
 
 // Database configures the PostgreSQL connection.
@@ -52,6 +60,69 @@ type Headscale struct {
 	URL       string // used by Headway for API calls, without trailing slash
 	PublicURL string // used by devices; defaults to URL
 	APIKey    Secret
+}
+
+// Token endpoint client authentication methods accepted in
+// oidc.token_endpoint_auth_method.
+const (
+	authBasic = "client_secret_basic"
+	authPost  = "client_secret_post"
+)
+
+// OIDC configures sign-in with an OpenID Connect identity provider. It is
+// enabled when Issuer or ClientID is set; Issuer, ClientID and ClientSecret
+// are then all present. URLs are kept exactly as configured.
+type OIDC struct {
+	Issuer       string // absolute http(s) URL, verbatim (a trailing slash is kept)
+	ClientID     string
+	ClientSecret Secret
+	Scope        string            // as configured, space or comma separated; contains openid. See Scopes.
+	ExtraParams  map[string]string // added to the authorization request; nil when unset
+	UsePKCE      bool
+	// TokenEndpointAuthMethod is "client_secret_basic" or "client_secret_post".
+	TokenEndpointAuthMethod string
+	// Hand-set endpoints override discovery; "" means use the discovered one.
+	AuthorizationEndpoint string
+	TokenEndpoint         string
+	UserinfoEndpoint      string
+	JWKSURI               string
+	EndSessionEndpoint    string
+	// OnlyStartIfOIDCIsAvailable makes startup wait for the identity provider.
+	OnlyStartIfOIDCIsAvailable bool
+	// DisableAPIKeyLogin leaves OIDC as the only way to sign in; only set with OIDC enabled.
+	DisableAPIKeyLogin bool
+	// UseEndSession ends the identity provider's session on sign-out.
+	UseEndSession         bool
+	PostLogoutRedirectURI string
+}
+
+// Enabled reports whether OIDC sign-in is configured (issuer or client ID set).
+func (o OIDC) Enabled() bool {
+	return o.Issuer != "" || o.ClientID != ""
+}
+
+// Scopes returns the scopes in Scope, split on spaces and commas, in order
+// and without duplicates.
+func (o OIDC) Scopes() []string {
+	var out []string
+	for _, s := range strings.FieldsFunc(o.Scope, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// RedirectURI returns the OIDC callback URL to register at the identity
+// provider: {base_url}/admin/oidc/callback.
+func (s Server) RedirectURI() string {
+	return s.BaseURL + "/admin/oidc/callback"
+}
+
+// IsHTTPS reports whether Headway's public URL uses https.
+func (s Server) IsHTTPS() bool {
+	scheme, _, ok := strings.Cut(s.BaseURL, "://")
+	return ok && strings.EqualFold(scheme, "https")
 }
 
 // ListenAddr returns host:port for net.Listen.
@@ -105,7 +176,8 @@ func Load(path string, explicit bool, environ []string) (*Config, []string, erro
 		return nil, warnings, fmt.Errorf("config: merge environment: %w", err)
 	}
 
-	cfg, problems := build(merged, envMap(environ))
+	cfg, problems, aliasWarnings := build(merged, envMap(environ))
+	warnings = append(warnings, aliasWarnings...)
 	if len(problems) > 0 {
 		return nil, warnings, &ValidationError{Problems: problems}
 	}
@@ -165,13 +237,9 @@ func envMap(environ []string) map[string]string {
 
 // unknownKeys returns the keys in k that Headway does not know, sorted.
 func unknownKeys(k *koanf.Koanf) []string {
-	known := map[string]bool{}
-	for _, n := range knownNames() {
-		known[n] = true
-	}
 	var out []string
 	for _, name := range k.Keys() {
-		if known[name] {
+		if isKnown(name) {
 			continue
 		}
 		if isSection(name) && isEmpty(k.Get(name)) {
@@ -197,7 +265,7 @@ func isEmpty(v any) bool {
 func suggestion(name string, asEnv bool) string {
 	name = strings.ToLower(name)
 	best, bestDist := "", math.MaxInt
-	for _, cand := range knownNames() {
+	for _, cand := range currentNames() {
 		if d := editDistance(name, cand); d < bestDist {
 			best, bestDist = cand, d
 		}
@@ -238,11 +306,13 @@ func editDistance(a, b string) int {
 }
 
 // build turns the merged sources into a Config, applying defaults, secret
-// files and parsing, then validates it. It returns every problem found.
-func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem) {
+// files, deprecated aliases and parsing, then validates it. It returns every
+// problem found, and warnings about deprecated keys.
+func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem, []string) {
 	var (
 		c        Config
 		problems []Problem
+		warnings []string
 		set      = map[string]bool{} // keys holding a valid value (given or default)
 		bad      = map[string]bool{} // keys already reported
 	)
@@ -252,28 +322,26 @@ func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem) {
 	}
 
 	for _, kk := range keys {
-		raw, given := lookup(k, kk.name)
-		if kk.isSecret() {
-			pathKey := kk.name + "_path"
-			rawPath, pathGiven := lookup(k, pathKey)
-			switch {
-			case given && pathGiven:
-				fail(Problem{
-					Key:     kk.name,
-					Message: fmt.Sprintf("both %s and %s are set", kk.name, pathKey),
-					Fix:     "set only one of them",
-				})
+		if kk.alias != "" {
+			used, ok := firstGiven(k, kk.names())
+			if !ok {
 				continue
-			case pathGiven:
-				v, p := readSecretFile(rawPath, environ)
-				if p != nil {
-					p.Key = pathKey
-					fail(*p)
-					bad[kk.name] = true
-					continue
-				}
-				raw, given = v, true
 			}
+			if _, ok := firstGiven(k, keyNamed(kk.alias).names()); ok {
+				warnings = append(warnings, fmt.Sprintf("%s is deprecated and ignored because %s is set; remove it", used, kk.alias))
+				continue
+			}
+			instead := kk.alias + strings.TrimPrefix(used, kk.name)
+			warnings = append(warnings, fmt.Sprintf("%s is deprecated; use %s (or %s)", used, instead, envName(instead)))
+		}
+		raw, given, p := resolve(k, kk, environ)
+		if p != nil {
+			fail(*p)
+			bad[kk.name] = true
+			if kk.alias != "" {
+				bad[kk.alias] = true
+			}
+			continue
 		}
 		if !given {
 			if kk.def == "" {
@@ -283,9 +351,15 @@ func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem) {
 		}
 		if p := assign(kk, &c, raw); p != nil {
 			fail(*p)
+			if kk.alias != "" {
+				bad[kk.alias] = true
+			}
 			continue
 		}
 		set[kk.name] = true
+		if kk.alias != "" {
+			set[kk.alias] = true
+		}
 	}
 
 	for _, kk := range keys {
@@ -302,13 +376,60 @@ func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem) {
 		order[name] = i
 	}
 	sort.SliceStable(problems, func(i, j int) bool { return order[problems[i].Key] < order[problems[j].Key] })
-	return &c, problems
+	return &c, problems, warnings
 }
 
-// lookup returns a key's value and whether it is set; null and "" count as unset.
+// resolve returns the raw value given for kk, reading a secret's _path file.
+func resolve(k *koanf.Koanf, kk key, environ map[string]string) (raw any, given bool, p *Problem) {
+	raw, given = lookup(k, kk.name)
+	if !kk.isSecret() {
+		return raw, given, nil
+	}
+	pathKey := kk.name + "_path"
+	rawPath, pathGiven := lookup(k, pathKey)
+	switch {
+	case given && pathGiven:
+		return nil, false, &Problem{
+			Key:     kk.name,
+			Message: fmt.Sprintf("both %s and %s are set", kk.name, pathKey),
+			Fix:     "set only one of them",
+		}
+	case pathGiven:
+		v, p := readSecretFile(rawPath, environ)
+		if p != nil {
+			p.Key = pathKey
+			return nil, false, p
+		}
+		return v, true, nil
+	}
+	return raw, given, nil
+}
+
+// firstGiven returns the first of names that is set.
+func firstGiven(k *koanf.Koanf, names []string) (string, bool) {
+	for _, n := range names {
+		if _, ok := lookup(k, n); ok {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// keyNamed returns the declared key called name.
+func keyNamed(name string) key {
+	for _, kk := range keys {
+		if kk.name == name {
+			return kk
+		}
+	}
+	panic("config: no key " + name)
+}
+
+// lookup returns a key's value and whether it is set; null, "" and an
+// empty map count as unset.
 func lookup(k *koanf.Koanf, name string) (any, bool) {
 	v := k.Get(name)
-	if v == nil || v == "" {
+	if isEmpty(v) || v == "" {
 		return nil, false
 	}
 	return v, true
@@ -379,7 +500,13 @@ func assign(kk key, c *Config, raw any) *Problem {
 	switch f := kk.field(c).(type) {
 	case *string:
 		s, ok := asString(raw)
+		if l, isList := raw.([]any); isList && kk.list {
+			s, ok = asWords(l)
+		}
 		if !ok {
+			if kk.list {
+				return bad("a string or a list of strings")
+			}
 			return bad("a string")
 		}
 		*f = s
@@ -404,9 +531,15 @@ func assign(kk key, c *Config, raw any) *Problem {
 	case *time.Duration:
 		d, ok := asDuration(raw)
 		if !ok {
-			return bad("a duration such as 30m or 12h")
+			return bad("a duration such as 30m, 12h or 7d")
 		}
 		*f = d
+	case *map[string]string:
+		m, ok := asMap(raw)
+		if !ok {
+			return bad("a map, or key=value pairs separated by commas")
+		}
+		*f = m
 	default:
 		panic(fmt.Sprintf("config: key %s has unsupported field type %T", kk.name, f))
 	}
@@ -464,13 +597,73 @@ func asBool(v any) (bool, bool) {
 	return false, false
 }
 
+// maxDays keeps a number of days within time.Duration.
+const maxDays = math.MaxInt64 / int64(24*time.Hour)
+
+// asDuration parses a Go duration ("90m", "12h30m"), or a whole number of
+// days with the suffix d ("7d"), which Go durations lack.
 func asDuration(v any) (time.Duration, bool) {
 	switch v := v.(type) {
 	case string:
-		d, err := time.ParseDuration(strings.TrimSpace(v))
+		v = strings.TrimSpace(v)
+		if days, ok := strings.CutSuffix(v, "d"); ok {
+			if days == "" || strings.Trim(days, "0123456789") != "" {
+				return 0, false
+			}
+			n, err := strconv.ParseInt(days, 10, 64)
+			return time.Duration(n) * 24 * time.Hour, err == nil && n <= maxDays
+		}
+		d, err := time.ParseDuration(v)
 		return d, err == nil
 	case int:
 		return 0, v == 0
 	}
 	return 0, false
+}
+
+// asWords joins a list of scalars with spaces.
+func asWords(l []any) (string, bool) {
+	words := make([]string, len(l))
+	for i, item := range l {
+		w, ok := asString(item)
+		if !ok {
+			return "", false
+		}
+		words[i] = w
+	}
+	return strings.Join(words, " "), true
+}
+
+// asMap reads a YAML map of scalars, or "k=v,k2=v2" as set in the
+// environment. Names and values are trimmed; a value may contain "=".
+func asMap(v any) (map[string]string, bool) {
+	out := map[string]string{}
+	switch v := v.(type) {
+	case map[string]any:
+		for name, val := range v {
+			s, ok := "", true // "prompt:" with no value
+			if val != nil {
+				s, ok = asString(val)
+			}
+			if !ok || strings.TrimSpace(name) == "" {
+				return nil, false
+			}
+			out[strings.TrimSpace(name)] = s
+		}
+	case string:
+		for _, pair := range strings.Split(v, ",") {
+			if strings.TrimSpace(pair) == "" {
+				continue
+			}
+			name, val, ok := strings.Cut(pair, "=")
+			name = strings.TrimSpace(name)
+			if !ok || name == "" {
+				return nil, false
+			}
+			out[name] = strings.TrimSpace(val)
+		}
+	default:
+		return nil, false
+	}
+	return out, true
 }

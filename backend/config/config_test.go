@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -15,6 +16,8 @@ const (
 	goodSecret = "0123456789abcdef0123456789abcdef" // 32 characters
 	goodDB     = "postgres://headway:hunter2@db:5432/headway"
 	goodKey    = "hskey-api-secretvalue"
+	goodOIDC   = "oidc-client-secretvalue"
+	aliasKey   = "hskey-api-aliasvalue"
 )
 
 // yamlWith returns a config file setting every required key, plus extra
@@ -54,11 +57,13 @@ func wantMinimal() Config {
 		Server: Server{
 			Host: "0.0.0.0", Port: 3000, BaseURL: "https://hs.example.com",
 			CookieSecret: goodSecret, CookieSecure: true,
+			SessionIdleTimeout: 12 * time.Hour, SessionMaxAge: 7 * 24 * time.Hour,
 		},
 		Database: Database{URL: goodDB},
 		Headscale: Headscale{
 			URL: "http://headscale:8080", PublicURL: "http://headscale:8080", APIKey: goodKey,
 		},
+		OIDC: OIDC{Scope: "openid email profile", TokenEndpointAuthMethod: "client_secret_basic"},
 	}
 }
 
@@ -119,10 +124,11 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name: "unknown file key warns with suggestion",
-			yaml: yamlWith("", "", "  cookie_secrte: x\n") + "oidc:\n  issuer: https://idp\n",
+			yaml: yamlWith("", "", "  cookie_secrte: x\n") + "oidc:\n  allowed_groups: [admins]\nldap:\n  url: ldap://x\n",
 			warnings: []string{
 				`unknown key "headscale.cookie_secrte" in CONFIG (ignored)`,
-				`unknown key "oidc.issuer" in CONFIG (ignored)`,
+				`unknown key "ldap.url" in CONFIG (ignored)`,
+				`unknown key "oidc.allowed_groups" in CONFIG (ignored)`,
 			},
 		},
 		{
@@ -141,8 +147,130 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name:    "empty section is not unknown",
-			yaml:    "database:\nserver: {}\n",
+			yaml:    "database:\nserver: {}\noidc:\n",
 			environ: env(),
+		},
+		{
+			name:    "session durations, including whole days",
+			environ: env("HEADWAY_SERVER__SESSION_IDLE_TIMEOUT=90m", "HEADWAY_SERVER__SESSION_MAX_AGE=30d"),
+			want: func(c *Config) {
+				c.Server.SessionIdleTimeout, c.Server.SessionMaxAge = 90*time.Minute, 30*24*time.Hour
+			},
+		},
+		{
+			name: "session durations in the file; idle may equal max age",
+			yaml: yamlWith("  session_idle_timeout: 1d\n  session_max_age: 24h\n", "", ""),
+			want: func(c *Config) { c.Server.SessionIdleTimeout, c.Server.SessionMaxAge = 24*time.Hour, 24*time.Hour },
+		},
+		{
+			name: "OIDC from the file, every key",
+			yaml: yamlWith("", "", "") + `oidc:
+  issuer: https://authentik.example.com/application/o/headway/
+  client_id: headway
+  client_secret: ` + goodOIDC + `
+  scope: [openid, email, profile, groups]
+  extra_params:
+    prompt: select_account
+    domain_hint: example.com
+    max_age: 3600
+  use_pkce: true
+  token_endpoint_auth_method: client_secret_post
+  authorization_endpoint: https://idp.example.com/authorize?tenant=a
+  token_endpoint: https://idp.example.com/token
+  userinfo_endpoint: http://idp.internal:8080/userinfo
+  jwks_uri: https://idp.example.com/jwks.json
+  end_session_endpoint: https://idp.example.com/logout
+  only_start_if_oidc_is_available: true
+  disable_api_key_login: true
+  use_end_session: true
+  post_logout_redirect_uri: https://hs.example.com/admin/?signed_out=1
+`,
+			want: func(c *Config) {
+				c.OIDC = OIDC{
+					Issuer:                     "https://authentik.example.com/application/o/headway/", // trailing slash kept
+					ClientID:                   "headway",
+					ClientSecret:               goodOIDC,
+					Scope:                      "openid email profile groups",
+					ExtraParams:                map[string]string{"prompt": "select_account", "domain_hint": "example.com", "max_age": "3600"},
+					UsePKCE:                    true,
+					TokenEndpointAuthMethod:    "client_secret_post",
+					AuthorizationEndpoint:      "https://idp.example.com/authorize?tenant=a",
+					TokenEndpoint:              "https://idp.example.com/token",
+					UserinfoEndpoint:           "http://idp.internal:8080/userinfo",
+					JWKSURI:                    "https://idp.example.com/jwks.json",
+					EndSessionEndpoint:         "https://idp.example.com/logout",
+					OnlyStartIfOIDCIsAvailable: true,
+					DisableAPIKeyLogin:         true,
+					UseEndSession:              true,
+					PostLogoutRedirectURI:      "https://hs.example.com/admin/?signed_out=1",
+				}
+			},
+		},
+		{
+			name: "OIDC from the environment",
+			environ: env(
+				"HEADWAY_OIDC__ISSUER=https://login.microsoftonline.com/tenant/v2.0",
+				"HEADWAY_OIDC__CLIENT_ID=abc",
+				"HEADWAY_OIDC__CLIENT_SECRET="+goodOIDC,
+				"HEADWAY_OIDC__SCOPE=openid,email, profile",
+				"HEADWAY_OIDC__EXTRA_PARAMS=prompt=select_account,domain_hint=x.com",
+			),
+			want: func(c *Config) {
+				c.OIDC.Issuer, c.OIDC.ClientID, c.OIDC.ClientSecret = "https://login.microsoftonline.com/tenant/v2.0", "abc", goodOIDC
+				c.OIDC.Scope = "openid,email, profile"
+				c.OIDC.ExtraParams = map[string]string{"prompt": "select_account", "domain_hint": "x.com"}
+			},
+		},
+		{
+			name: "extra_params from the environment replace the file's",
+			yaml: yamlWith("", "", "") + "oidc:\n  extra_params:\n    prompt: login\n    hd: example.com\n",
+			environ: []string{
+				"HEADWAY_OIDC__EXTRA_PARAMS= prompt = select_account , claims={\"a\":1}=x ,",
+			},
+			want: func(c *Config) {
+				c.OIDC.ExtraParams = map[string]string{"prompt": "select_account", "claims": `{"a":1}=x`}
+			},
+		},
+		{
+			name:    "one extra param per variable is known, not unknown",
+			yaml:    yamlWith("", "", "") + "oidc:\n  extra_params:\n    hd: example.com\n",
+			environ: []string{"HEADWAY_OIDC__EXTRA_PARAMS__PROMPT=login"},
+			want: func(c *Config) {
+				c.OIDC.ExtraParams = map[string]string{"prompt": "login", "hd": "example.com"}
+			},
+		},
+		{
+			name: "deprecated alias used when headscale.api_key is unset",
+			environ: append(envWithout("HEADWAY_HEADSCALE__API_KEY"),
+				"HEADWAY_OIDC__HEADSCALE_API_KEY="+aliasKey),
+			want: func(c *Config) { c.Headscale.APIKey = aliasKey },
+			warnings: []string{
+				"oidc.headscale_api_key is deprecated; use headscale.api_key (or HEADWAY_HEADSCALE__API_KEY)",
+			},
+		},
+		{
+			name: "deprecated alias in the file",
+			yaml: "server:\n  base_url: https://hs.example.com\n  cookie_secret: " + goodSecret +
+				"\ndatabase:\n  url: " + goodDB + "\nheadscale:\n  url: http://headscale:8080\noidc:\n  headscale_api_key: " + aliasKey + "\n",
+			want: func(c *Config) { c.Headscale.APIKey = aliasKey },
+			warnings: []string{
+				"oidc.headscale_api_key is deprecated; use headscale.api_key (or HEADWAY_HEADSCALE__API_KEY)",
+			},
+		},
+		{
+			name: "deprecated alias ignored when headscale.api_key is set",
+			yaml: yamlWith("", "", "") + "oidc:\n  headscale_api_key: " + aliasKey + "\n",
+			warnings: []string{
+				"oidc.headscale_api_key is deprecated and ignored because headscale.api_key is set; remove it",
+			},
+		},
+		{
+			name:    "deprecated alias ignored when headscale.api_key comes from the environment",
+			yaml:    "oidc:\n  headscale_api_key: " + aliasKey + "\n",
+			environ: env(),
+			warnings: []string{
+				"oidc.headscale_api_key is deprecated and ignored because headscale.api_key is set",
+			},
 		},
 	}
 	for _, tc := range tests {
@@ -170,6 +298,13 @@ func TestLoad(t *testing.T) {
 				w = strings.ReplaceAll(w, "CONFIG", path)
 				if !strings.Contains(warnings[i], w) {
 					t.Errorf("warning[%d] = %q, want it to contain %q", i, warnings[i], w)
+				}
+			}
+			for _, w := range warnings {
+				for _, secret := range []string{goodSecret, goodKey, goodOIDC, aliasKey, "hunter2"} {
+					if strings.Contains(w, secret) {
+						t.Errorf("warning %q leaks secret %q", w, secret)
+					}
 				}
 			}
 		})
@@ -251,5 +386,54 @@ func TestSecretPath(t *testing.T) {
 	}
 	if got.Database.URL.Reveal() != goodDB {
 		t.Errorf("database.url from file = %q, want %q", got.Database.URL.Reveal(), goodDB)
+	}
+}
+
+func TestOIDCSecretPaths(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "oidc", goodOIDC+"\n")
+	writeFile(t, dir, "hs", aliasKey+"\n")
+	yaml := writeFile(t, dir, "c.yaml", "oidc:\n  issuer: https://accounts.google.com\n  client_id: x\n  client_secret_path: ${SECRETS}/oidc\n")
+	tests := []struct {
+		name        string
+		environ     []string
+		wantAPIKey  string
+		wantWarning string
+	}{
+		{
+			name:       "client_secret_path",
+			environ:    append(env(), "SECRETS="+dir),
+			wantAPIKey: goodKey,
+		},
+		{
+			name: "deprecated alias _path",
+			environ: append(envWithout("HEADWAY_HEADSCALE__API_KEY"), "SECRETS="+dir,
+				"HEADWAY_OIDC__HEADSCALE_API_KEY_PATH=${SECRETS}/hs"),
+			wantAPIKey:  aliasKey,
+			wantWarning: "oidc.headscale_api_key_path is deprecated; use headscale.api_key_path (or HEADWAY_HEADSCALE__API_KEY_PATH)",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, warnings, err := Load(yaml, true, tc.environ)
+			if err != nil {
+				t.Fatalf("Load() error = %v", err)
+			}
+			if got.OIDC.ClientSecret.Reveal() != goodOIDC {
+				t.Errorf("oidc.client_secret from file = %q, want %q", got.OIDC.ClientSecret.Reveal(), goodOIDC)
+			}
+			if got.Headscale.APIKey.Reveal() != tc.wantAPIKey {
+				t.Errorf("headscale.api_key = %q, want %q", got.Headscale.APIKey.Reveal(), tc.wantAPIKey)
+			}
+			var want []string
+			if tc.wantWarning != "" {
+				want = []string{tc.wantWarning}
+			}
+			if diff := cmp.Diff(want, warnings); diff != "" {
+				t.Errorf("Load() warnings mismatch (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,9 +14,20 @@ type key struct {
 	def      string // default, spelled as in the file or environment; "" means none
 	required bool
 	doc      string
+	// list says a YAML list is also accepted for a *string field; its items
+	// are joined with spaces.
+	list bool
+	// alias, when set, makes this a deprecated spelling of the key it names.
+	// The alias fills that key's field only when the key itself is unset, and
+	// its use is reported as a warning. Aliases are left out of the example
+	// file and of "did you mean" suggestions.
+	alias string
 	// field returns a pointer to the Config field the value lands in. Its
 	// type decides how the value is parsed: *string, *int, *bool,
-	// *time.Duration or *Secret. A *Secret key also accepts name+"_path".
+	// *time.Duration, *Secret or *map[string]string. A *Secret key also
+	// accepts name+"_path". A *map[string]string key takes a YAML map, or
+	// "k=v,k2=v2" from the environment; its entries are keys under its name
+	// (oidc.extra_params.prompt) and are never unknown.
 	field func(*Config) any
 }
 
@@ -46,6 +58,16 @@ var keys = []key{
 		field: func(c *Config) any { return &c.Server.CookieSecure },
 	},
 	{
+		name: "server.session_idle_timeout", def: "12h",
+		doc:   "Sign a session out after this long without a request. A duration such as 30m, 12h or 7d (whole days).",
+		field: func(c *Config) any { return &c.Server.SessionIdleTimeout },
+	},
+	{
+		name: "server.session_max_age", def: "168h",
+		doc:   "Sign a session out this long after sign-in, however active; at least session_idle_timeout. A duration such as 12h or 7d (whole days).",
+		field: func(c *Config) any { return &c.Server.SessionMaxAge },
+	},
+	{
 		name: "database.url", required: true,
 		doc:   "PostgreSQL connection URL (postgres:// or postgresql://).",
 		field: func(c *Config) any { return &c.Database.URL },
@@ -63,6 +85,91 @@ var keys = []key{
 	{
 		name: "headscale.api_key", required: true,
 		doc:   "Headscale API key (headscale apikeys create).",
+		field: func(c *Config) any { return &c.Headscale.APIKey },
+	},
+	{
+		name:  "oidc.issuer",
+		doc:   "OpenID Connect issuer URL, exactly as in the provider's discovery document (a trailing slash counts). Setting it or oidc.client_id enables sign-in with OIDC.",
+		field: func(c *Config) any { return &c.OIDC.Issuer },
+	},
+	{
+		name:  "oidc.client_id",
+		doc:   "Client ID registered at the identity provider. Required when OIDC is enabled.",
+		field: func(c *Config) any { return &c.OIDC.ClientID },
+	},
+	{
+		name:  "oidc.client_secret",
+		doc:   "Client secret registered at the identity provider. Required when OIDC is enabled.",
+		field: func(c *Config) any { return &c.OIDC.ClientSecret },
+	},
+	{
+		name: "oidc.scope", def: "openid email profile", list: true,
+		doc:   "Scopes to request, separated by spaces or commas (a YAML list also works); must include openid.",
+		field: func(c *Config) any { return &c.OIDC.Scope },
+	},
+	{
+		name:  "oidc.extra_params",
+		doc:   "Extra query parameters for the authorization request, such as prompt: select_account or domain_hint: example.com. From the environment: k=v,k2=v2.",
+		field: func(c *Config) any { return &c.OIDC.ExtraParams },
+	},
+	{
+		name: "oidc.use_pkce", def: "false",
+		doc:   "Send a PKCE (S256) code challenge; required by some providers, such as Authelia with require_pkce.",
+		field: func(c *Config) any { return &c.OIDC.UsePKCE },
+	},
+	{
+		name: "oidc.token_endpoint_auth_method", def: authBasic,
+		doc:   "How Headway authenticates at the token endpoint: client_secret_basic or client_secret_post.",
+		field: func(c *Config) any { return &c.OIDC.TokenEndpointAuthMethod },
+	},
+	{
+		name:  "oidc.authorization_endpoint",
+		doc:   "Authorization endpoint URL, overriding discovery.",
+		field: func(c *Config) any { return &c.OIDC.AuthorizationEndpoint },
+	},
+	{
+		name:  "oidc.token_endpoint",
+		doc:   "Token endpoint URL, overriding discovery.",
+		field: func(c *Config) any { return &c.OIDC.TokenEndpoint },
+	},
+	{
+		name:  "oidc.userinfo_endpoint",
+		doc:   "Userinfo endpoint URL, overriding discovery.",
+		field: func(c *Config) any { return &c.OIDC.UserinfoEndpoint },
+	},
+	{
+		name:  "oidc.jwks_uri",
+		doc:   "URL of the provider's signing keys (JWKS), overriding discovery.",
+		field: func(c *Config) any { return &c.OIDC.JWKSURI },
+	},
+	{
+		name:  "oidc.end_session_endpoint",
+		doc:   "End-session (logout) endpoint URL, overriding discovery.",
+		field: func(c *Config) any { return &c.OIDC.EndSessionEndpoint },
+	},
+	{
+		name: "oidc.only_start_if_oidc_is_available", def: "false",
+		doc:   "Refuse to start until the identity provider's discovery document can be fetched.",
+		field: func(c *Config) any { return &c.OIDC.OnlyStartIfOIDCIsAvailable },
+	},
+	{
+		name: "oidc.disable_api_key_login", def: "false",
+		doc:   "Hide sign-in with a Headscale API key, leaving OIDC as the only way in. Needs OIDC enabled.",
+		field: func(c *Config) any { return &c.OIDC.DisableAPIKeyLogin },
+	},
+	{
+		name: "oidc.use_end_session", def: "false",
+		doc:   "On sign-out, also end the session at the identity provider (RP-initiated logout).",
+		field: func(c *Config) any { return &c.OIDC.UseEndSession },
+	},
+	{
+		name:  "oidc.post_logout_redirect_uri",
+		doc:   "Where the identity provider sends the browser after ending its session; must be registered there.",
+		field: func(c *Config) any { return &c.OIDC.PostLogoutRedirectURI },
+	},
+	{
+		name: "oidc.headscale_api_key", alias: "headscale.api_key",
+		doc:   "Deprecated spelling of headscale.api_key.",
 		field: func(c *Config) any { return &c.Headscale.APIKey },
 	},
 }
@@ -96,21 +203,56 @@ func (k key) typeName() string {
 		return "duration"
 	case *Secret:
 		return "secret"
+	case *map[string]string:
+		return "map"
 	default:
 		return "string"
 	}
 }
 
-// knownNames returns every accepted key, including the _path variants of secrets.
+// knownNames returns every accepted key in declaration order, including the
+// _path variants of secrets and deprecated aliases.
 func knownNames() []string {
 	var names []string
 	for _, k := range keys {
-		names = append(names, k.name)
-		if k.isSecret() {
-			names = append(names, k.name+"_path")
+		names = append(names, k.names()...)
+	}
+	return names
+}
+
+// currentNames is knownNames without deprecated aliases: the names to suggest.
+func currentNames() []string {
+	var names []string
+	for _, k := range keys {
+		if k.alias == "" {
+			names = append(names, k.names()...)
 		}
 	}
 	return names
+}
+
+// isMap reports whether the key holds a map, whose entries are keys under its name.
+func (k key) isMap() bool {
+	_, ok := k.field(&Config{}).(*map[string]string)
+	return ok
+}
+
+// names returns the key's name and, for a secret, its _path variant.
+func (k key) names() []string {
+	if k.isSecret() {
+		return []string{k.name, k.name + "_path"}
+	}
+	return []string{k.name}
+}
+
+// isKnown reports whether name is an accepted key, an alias, or an entry of a map key.
+func isKnown(name string) bool {
+	for _, k := range keys {
+		if slices.Contains(k.names(), name) || (k.isMap() && strings.HasPrefix(name, k.name+".")) {
+			return true
+		}
+	}
+	return false
 }
 
 // isSection reports whether name is a section (e.g. "server") rather than a key.

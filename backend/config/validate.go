@@ -3,7 +3,10 @@ package config
 import (
 	"fmt"
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -70,6 +73,7 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 			})
 		}
 	}
+	ps = append(ps, validateSessions(c.Server, check)...)
 	if check("database.url") {
 		add(checkPostgresURL("database.url", c.Database.URL.Reveal()))
 	}
@@ -85,7 +89,164 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 	} else if !bad["headscale.public_url"] {
 		c.Headscale.PublicURL = c.Headscale.URL
 	}
+	ps = append(ps, validateOIDC(c.OIDC, check, set, bad)...)
 	return ps
+}
+
+func validateSessions(s Server, check func(string) bool) []Problem {
+	var ps []Problem
+	positive := func(name string, d time.Duration) bool {
+		if !check(name) {
+			return false
+		}
+		if d <= 0 {
+			ps = append(ps, Problem{
+				Key:     name,
+				Message: fmt.Sprintf("must be longer than 0, got %s", fmtDuration(d)),
+				Fix:     fmt.Sprintf("set %s (or %s) to a duration such as 12h or 7d", name, envName(name)),
+			})
+			return false
+		}
+		return true
+	}
+	idleOK := positive("server.session_idle_timeout", s.SessionIdleTimeout)
+	maxOK := positive("server.session_max_age", s.SessionMaxAge)
+	if idleOK && maxOK && s.SessionIdleTimeout > s.SessionMaxAge {
+		ps = append(ps, Problem{
+			Key: "server.session_idle_timeout",
+			Message: fmt.Sprintf("is %s, longer than server.session_max_age (%s)",
+				fmtDuration(s.SessionIdleTimeout), fmtDuration(s.SessionMaxAge)),
+			Fix: "lower server.session_idle_timeout or raise server.session_max_age",
+		})
+	}
+	return ps
+}
+
+// reservedParams are authorization request parameters Headway sets itself;
+// oidc.extra_params cannot replace them.
+var reservedParams = []string{
+	"response_type", "client_id", "redirect_uri", "scope", "state", "nonce",
+	"code_challenge", "code_challenge_method",
+}
+
+func validateOIDC(o OIDC, check func(string) bool, set, bad map[string]bool) []Problem {
+	var ps []Problem
+	add := func(p *Problem) {
+		if p != nil {
+			ps = append(ps, *p)
+		}
+	}
+
+	if check("oidc.issuer") {
+		add(checkAbsoluteURL("oidc.issuer", o.Issuer, false))
+	}
+	for _, e := range []struct {
+		name string
+		v    string
+	}{
+		{"oidc.authorization_endpoint", o.AuthorizationEndpoint},
+		{"oidc.token_endpoint", o.TokenEndpoint},
+		{"oidc.userinfo_endpoint", o.UserinfoEndpoint},
+		{"oidc.jwks_uri", o.JWKSURI},
+		{"oidc.end_session_endpoint", o.EndSessionEndpoint},
+		{"oidc.post_logout_redirect_uri", o.PostLogoutRedirectURI},
+	} {
+		if check(e.name) {
+			add(checkAbsoluteURL(e.name, e.v, true))
+		}
+	}
+	if check("oidc.scope") && !slices.Contains(o.Scopes(), "openid") {
+		ps = append(ps, Problem{
+			Key:     "oidc.scope",
+			Message: fmt.Sprintf("must include openid, got %q", o.Scope),
+			Fix:     "add openid, e.g. oidc.scope: openid email profile",
+		})
+	}
+	if check("oidc.token_endpoint_auth_method") && o.TokenEndpointAuthMethod != authBasic && o.TokenEndpointAuthMethod != authPost {
+		ps = append(ps, Problem{
+			Key:     "oidc.token_endpoint_auth_method",
+			Message: fmt.Sprintf("must be %s or %s, got %q", authBasic, authPost, o.TokenEndpointAuthMethod),
+			Fix:     fmt.Sprintf("use %s unless the identity provider wants the secret in the request body (%s)", authBasic, authPost),
+		})
+	}
+	if check("oidc.extra_params") {
+		var reserved []string
+		for name := range o.ExtraParams {
+			if slices.Contains(reservedParams, name) {
+				reserved = append(reserved, name)
+			}
+		}
+		if len(reserved) > 0 {
+			sort.Strings(reserved)
+			fix := "remove it from oidc.extra_params"
+			if slices.Contains(reserved, "scope") {
+				fix += "; scopes go in oidc.scope"
+			}
+			ps = append(ps, Problem{
+				Key:     "oidc.extra_params",
+				Message: fmt.Sprintf("must not set %s: Headway sets these itself", strings.Join(reserved, ", ")),
+				Fix:     fix,
+			})
+		}
+	}
+
+	if !o.Enabled() {
+		if check("oidc.disable_api_key_login") && o.DisableAPIKeyLogin {
+			ps = append(ps, Problem{
+				Key:     "oidc.disable_api_key_login",
+				Message: "is true but OIDC is not enabled, so nobody could sign in",
+				Fix:     "set oidc.issuer, oidc.client_id and oidc.client_secret, or set oidc.disable_api_key_login to false",
+			})
+		}
+		return ps
+	}
+	because := "oidc.issuer"
+	if o.Issuer == "" {
+		because = "oidc.client_id"
+	}
+	for _, name := range []string{"oidc.issuer", "oidc.client_id", "oidc.client_secret"} {
+		if set[name] || bad[name] {
+			continue
+		}
+		p := missing(keyNamed(name))
+		p.Message = fmt.Sprintf("is required because %s is set (OIDC sign-in is enabled)", because)
+		p.Fix += fmt.Sprintf("; or unset %s to turn OIDC off", because)
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// checkAbsoluteURL checks that v is an absolute http(s) URL without
+// credentials or a fragment, and, unless allowQuery, without a query. The
+// value is used exactly as written, so it is not normalized.
+func checkAbsoluteURL(key, v string, allowQuery bool) *Problem {
+	fix := fmt.Sprintf("set %s (or %s) to an absolute URL like https://idp.example.com/path", key, envName(key))
+	u, err := url.Parse(v)
+	if err != nil {
+		return &Problem{Key: key, Message: fmt.Sprintf("must be an absolute http:// or https:// URL, got %q", v), Fix: fix}
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Problem{Key: key, Message: fmt.Sprintf("must be an absolute http:// or https:// URL, got %q", u.Redacted()), Fix: fix}
+	}
+	if u.User != nil || u.Fragment != "" || strings.Contains(v, "#") {
+		return &Problem{Key: key, Message: fmt.Sprintf("must not contain credentials or a fragment, got %q", u.Redacted()), Fix: fix}
+	}
+	if !allowQuery && (u.RawQuery != "" || u.ForceQuery) {
+		return &Problem{Key: key, Message: fmt.Sprintf("must not contain a query, got %q", u.Redacted()), Fix: fix}
+	}
+	return nil
+}
+
+// fmtDuration prints d without trailing zero units: 168h, 30m, 1h30m.
+func fmtDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // checkHTTPURL checks that v is an absolute http(s) URL and returns it

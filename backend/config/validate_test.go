@@ -22,8 +22,14 @@ func TestLoadProblems(t *testing.T) {
 		leakyDBBad  = "postgres://u:topsecretpw@[::1"
 	)
 
+	oidcOn := func(extra ...string) []string {
+		return append(env("HEADWAY_OIDC__ISSUER=https://idp.example.com", "HEADWAY_OIDC__CLIENT_ID=headway",
+			"HEADWAY_OIDC__CLIENT_SECRET="+goodOIDC), extra...)
+	}
+
 	tests := []struct {
 		name    string
+		yaml    string // written to a file when non-empty
 		environ []string
 		want    map[string]string // key -> substring of its problem line
 	}{
@@ -123,11 +129,164 @@ func TestLoadProblems(t *testing.T) {
 				"HEADWAY_HEADSCALE__API_KEY_PATH=${CREDENTIALS_DIRECTORY}/key"),
 			want: map[string]string{"headscale.api_key_path": "refers to ${CREDENTIALS_DIRECTORY}, which is not set"},
 		},
+		{
+			name:    "bad durations",
+			environ: env("HEADWAY_SERVER__SESSION_IDLE_TIMEOUT=7x", "HEADWAY_SERVER__SESSION_MAX_AGE=-1d"),
+			want: map[string]string{
+				"server.session_idle_timeout": `must be a duration such as 30m, 12h or 7d, got "7x"`,
+				"server.session_max_age":      `got "-1d"`,
+			},
+		},
+		{
+			name:    "durations not positive",
+			environ: env("HEADWAY_SERVER__SESSION_IDLE_TIMEOUT=0s", "HEADWAY_SERVER__SESSION_MAX_AGE=-5m"),
+			want: map[string]string{
+				"server.session_idle_timeout": "must be longer than 0, got 0s",
+				"server.session_max_age":      "must be longer than 0, got -5m",
+			},
+		},
+		{
+			name:    "idle timeout longer than max age",
+			environ: env("HEADWAY_SERVER__SESSION_IDLE_TIMEOUT=2d", "HEADWAY_SERVER__SESSION_MAX_AGE=36h"),
+			want: map[string]string{
+				"server.session_idle_timeout": "is 48h, longer than server.session_max_age (36h) — lower server.session_idle_timeout or raise server.session_max_age",
+			},
+		},
+		{
+			name:    "default idle timeout longer than a short max age",
+			environ: env("HEADWAY_SERVER__SESSION_MAX_AGE=8h"),
+			want:    map[string]string{"server.session_idle_timeout": "is 12h, longer than server.session_max_age (8h)"},
+		},
+		{
+			name:    "OIDC enabled by issuer: client_id and client_secret both missing",
+			environ: env("HEADWAY_OIDC__ISSUER=https://idp.example.com/"),
+			want: map[string]string{
+				"oidc.client_id":     "oidc.client_id: is required because oidc.issuer is set (OIDC sign-in is enabled) — set oidc.client_id or HEADWAY_OIDC__CLIENT_ID; or unset oidc.issuer to turn OIDC off",
+				"oidc.client_secret": "set oidc.client_secret or HEADWAY_OIDC__CLIENT_SECRET (or oidc.client_secret_path / HEADWAY_OIDC__CLIENT_SECRET_PATH to read it from a file)",
+			},
+		},
+		{
+			name:    "OIDC enabled by client_id: issuer missing, secret not shown",
+			environ: env("HEADWAY_OIDC__CLIENT_ID=headway", "HEADWAY_OIDC__CLIENT_SECRET="+goodOIDC),
+			want: map[string]string{
+				"oidc.issuer": "is required because oidc.client_id is set",
+			},
+		},
+		{
+			name: "unreadable client_secret_path is not also missing",
+			environ: env("HEADWAY_OIDC__ISSUER=https://idp.example.com", "HEADWAY_OIDC__CLIENT_ID=headway",
+				"HEADWAY_OIDC__CLIENT_SECRET_PATH="+filepath.Join(dir, "nope")),
+			want: map[string]string{"oidc.client_secret_path": "cannot read"},
+		},
+		{
+			name: "bad issuers and endpoints",
+			environ: oidcOn("HEADWAY_OIDC__ISSUER=idp.example.com",
+				"HEADWAY_OIDC__AUTHORIZATION_ENDPOINT=/authorize",
+				"HEADWAY_OIDC__TOKEN_ENDPOINT=https://user:topsecretpw@idp.example.com/token",
+				"HEADWAY_OIDC__USERINFO_ENDPOINT=ftp://idp.example.com/userinfo",
+				"HEADWAY_OIDC__JWKS_URI=https://idp.example.com/jwks#frag",
+				"HEADWAY_OIDC__END_SESSION_ENDPOINT=https://[::1",
+				"HEADWAY_OIDC__POST_LOGOUT_REDIRECT_URI=/admin/",
+			),
+			want: map[string]string{
+				"oidc.issuer":                   `oidc.issuer: must be an absolute http:// or https:// URL, got "idp.example.com"`,
+				"oidc.authorization_endpoint":   `got "/authorize"`,
+				"oidc.token_endpoint":           "must not contain credentials or a fragment",
+				"oidc.userinfo_endpoint":        `got "ftp://idp.example.com/userinfo"`,
+				"oidc.jwks_uri":                 "must not contain credentials or a fragment",
+				"oidc.end_session_endpoint":     "must be an absolute http:// or https:// URL",
+				"oidc.post_logout_redirect_uri": `got "/admin/"`,
+			},
+		},
+		{
+			name:    "issuer with a query",
+			environ: oidcOn("HEADWAY_OIDC__ISSUER=https://idp.example.com/?tenant=a"),
+			want:    map[string]string{"oidc.issuer": "must not contain a query"},
+		},
+		{
+			name:    "bad token endpoint auth method",
+			environ: oidcOn("HEADWAY_OIDC__TOKEN_ENDPOINT_AUTH_METHOD=private_key_jwt"),
+			want: map[string]string{
+				"oidc.token_endpoint_auth_method": `must be client_secret_basic or client_secret_post, got "private_key_jwt"`,
+			},
+		},
+		{
+			name:    "scope without openid",
+			environ: oidcOn("HEADWAY_OIDC__SCOPE=email profile openidx"),
+			want:    map[string]string{"oidc.scope": `must include openid, got "email profile openidx"`},
+		},
+		{
+			name:    "scope list without openid",
+			yaml:    "oidc:\n  scope: [email, profile]\n",
+			environ: oidcOn(),
+			want:    map[string]string{"oidc.scope": `must include openid, got "email profile"`},
+		},
+		{
+			name:    "scope list of sections",
+			yaml:    "oidc:\n  scope: [{a: b}]\n",
+			environ: oidcOn(),
+			want:    map[string]string{"oidc.scope": "must be a string or a list of strings"},
+		},
+		{
+			name:    "extra_params set reserved parameters",
+			yaml:    "oidc:\n  extra_params:\n    state: x\n    redirect_uri: https://evil.example.com\n    prompt: login\n",
+			environ: oidcOn(),
+			want: map[string]string{
+				"oidc.extra_params": "must not set redirect_uri, state: Headway sets these itself — remove it from oidc.extra_params",
+			},
+		},
+		{
+			name:    "extra_params from the environment without =",
+			environ: oidcOn("HEADWAY_OIDC__EXTRA_PARAMS=prompt"),
+			want: map[string]string{
+				"oidc.extra_params": `must be a map, or key=value pairs separated by commas, got "prompt"`,
+			},
+		},
+		{
+			name:    "extra_params as a list",
+			yaml:    "oidc:\n  extra_params: [prompt]\n",
+			environ: oidcOn(),
+			want:    map[string]string{"oidc.extra_params": "got a list"},
+		},
+		{
+			name:    "disable_api_key_login without OIDC",
+			environ: env("HEADWAY_OIDC__DISABLE_API_KEY_LOGIN=true", "HEADWAY_OIDC__USE_END_SESSION=true"),
+			want: map[string]string{
+				"oidc.disable_api_key_login": "is true but OIDC is not enabled, so nobody could sign in",
+			},
+		},
+		{
+			name:    "disable_api_key_login with OIDC half configured reports only what is missing",
+			environ: env("HEADWAY_OIDC__DISABLE_API_KEY_LOGIN=true", "HEADWAY_OIDC__CLIENT_ID=headway"),
+			want: map[string]string{
+				"oidc.issuer":        "is required because oidc.client_id is set",
+				"oidc.client_secret": "is required",
+			},
+		},
+		{
+			name: "deprecated alias with an unreadable path",
+			environ: append(envWithout("HEADWAY_HEADSCALE__API_KEY"),
+				"HEADWAY_OIDC__HEADSCALE_API_KEY_PATH="+filepath.Join(dir, "nope")),
+			want: map[string]string{"oidc.headscale_api_key_path": "cannot read"},
+		},
+		{
+			name: "deprecated alias and its path both set",
+			environ: append(envWithout("HEADWAY_HEADSCALE__API_KEY"),
+				"HEADWAY_OIDC__HEADSCALE_API_KEY="+aliasKey,
+				"HEADWAY_OIDC__HEADSCALE_API_KEY_PATH="+filepath.Join(dir, "cookie")),
+			want: map[string]string{
+				"oidc.headscale_api_key": "both oidc.headscale_api_key and oidc.headscale_api_key_path are set",
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, _, err := Load(missingDefault(t), false, tc.environ)
+			path, explicit := missingDefault(t), false
+			if tc.yaml != "" {
+				path, explicit = writeFile(t, t.TempDir(), "config.yaml", tc.yaml), true
+			}
+			cfg, warnings, err := Load(path, explicit, tc.environ)
 			var ve *ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("Load() = %+v, %v, want a *ValidationError", cfg, err)
@@ -151,9 +310,14 @@ func TestLoadProblems(t *testing.T) {
 			if n := strings.Count(msg, "\n") + 1; n != len(ve.Problems) {
 				t.Errorf("Error() has %d lines, want one per problem (%d):\n%s", n, len(ve.Problems), msg)
 			}
-			for _, secret := range []string{goodSecret, goodKey, "hunter2", shortSecret, "topsecretpw"} {
+			for _, secret := range []string{goodSecret, goodKey, goodOIDC, aliasKey, "hunter2", shortSecret, "topsecretpw"} {
 				if strings.Contains(msg, secret) {
 					t.Errorf("Error() leaks secret %q:\n%s", secret, msg)
+				}
+				for _, w := range warnings {
+					if strings.Contains(w, secret) {
+						t.Errorf("warning %q leaks secret %q", w, secret)
+					}
 				}
 			}
 		})
@@ -201,6 +365,9 @@ func TestExampleConfig(t *testing.T) {
 	}
 	text := string(b)
 	for _, k := range keys {
+		if k.alias != "" {
+			continue // deprecated: mentioned, not documented
+		}
 		_, leaf, _ := strings.Cut(k.name, ".")
 		want := []string{leaf + ":", envName(k.name)}
 		if k.isSecret() {
@@ -225,6 +392,25 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if cfg.Server.ListenAddr() != "0.0.0.0:3000" {
 		t.Errorf("example ListenAddr() = %q, want 0.0.0.0:3000", cfg.Server.ListenAddr())
+	}
+	// The example states the defaults.
+	want := Config{}
+	for _, k := range keys {
+		if k.def != "" {
+			if p := assign(k, &want, k.def); p != nil {
+				t.Fatalf("default of %s: %v", k.name, p)
+			}
+		}
+	}
+	if diff := cmp.Diff(want.OIDC, cfg.OIDC); diff != "" {
+		t.Errorf("example OIDC differs from the defaults (-want +got):\n%s", diff)
+	}
+	if cfg.OIDC.Enabled() {
+		t.Errorf("example enables OIDC, want it off until configured")
+	}
+	if cfg.Server.SessionIdleTimeout != want.Server.SessionIdleTimeout || cfg.Server.SessionMaxAge != want.Server.SessionMaxAge {
+		t.Errorf("example session timeouts = %v, %v, want the defaults %v, %v", cfg.Server.SessionIdleTimeout,
+			cfg.Server.SessionMaxAge, want.Server.SessionIdleTimeout, want.Server.SessionMaxAge)
 	}
 }
 
@@ -256,6 +442,14 @@ func TestCoerce(t *testing.T) {
 		{"12h", mustDur("12h"), dur},
 		{"soon", nil, dur},
 		{42, nil, dur},
+		{"7d", mustDur("168h"), dur},
+		{" 0d ", mustDur("0s"), dur},
+		{"d", nil, dur},
+		{"-1d", nil, dur},
+		{"+1d", nil, dur},
+		{"1.5d", nil, dur},
+		{"1d12h", nil, dur},
+		{"999999999d", nil, dur}, // overflows time.Duration
 		{"7", 7, integer},
 		{3.0, 3, integer},
 		{3.5, nil, integer},
@@ -304,12 +498,59 @@ func TestSuggestion(t *testing.T) {
 		{"server.baseurl", false, "; did you mean server.base_url?"},
 		{"Server.Port", false, "; did you mean server.port?"},
 		{"database.url_paht", true, "; did you mean HEADWAY_DATABASE__URL_PATH?"},
-		{"oidc.issuer", false, ""},
+		{"oidc.isuser", false, "; did you mean oidc.issuer?"},
+		{"oidc.headscale_api_kye", false, ""}, // deprecated aliases are not suggested
+		{"ldap.url", false, ""},
 		{"x", false, ""},
 	}
 	for _, tc := range tests {
 		if got := suggestion(tc.name, tc.asEnv); got != tc.want {
 			t.Errorf("suggestion(%q, %v) = %q, want %q", tc.name, tc.asEnv, got, tc.want)
+		}
+	}
+}
+
+func TestServerURLs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		baseURL      string
+		wantRedirect string
+		wantHTTPS    bool
+	}{
+		{"https://hs.example.com", "https://hs.example.com/admin/oidc/callback", true},
+		{"HTTPS://hs.example.com:8443", "HTTPS://hs.example.com:8443/admin/oidc/callback", true},
+		{"http://127.0.0.1:3000", "http://127.0.0.1:3000/admin/oidc/callback", false},
+		{"", "/admin/oidc/callback", false},
+	}
+	for _, tc := range tests {
+		s := Server{BaseURL: tc.baseURL}
+		if got := s.RedirectURI(); got != tc.wantRedirect {
+			t.Errorf("Server{BaseURL: %q}.RedirectURI() = %q, want %q", tc.baseURL, got, tc.wantRedirect)
+		}
+		if got := s.IsHTTPS(); got != tc.wantHTTPS {
+			t.Errorf("Server{BaseURL: %q}.IsHTTPS() = %v, want %v", tc.baseURL, got, tc.wantHTTPS)
+		}
+	}
+}
+
+func TestOIDCHelpers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		o           OIDC
+		wantEnabled bool
+		wantScopes  []string
+	}{
+		{OIDC{}, false, nil},
+		{OIDC{Scope: "openid email profile", DisableAPIKeyLogin: true}, false, []string{"openid", "email", "profile"}},
+		{OIDC{Issuer: "https://idp", Scope: " openid,email ,, profile\tgroups openid "}, true, []string{"openid", "email", "profile", "groups"}},
+		{OIDC{ClientID: "x"}, true, nil},
+	}
+	for _, tc := range tests {
+		if got := tc.o.Enabled(); got != tc.wantEnabled {
+			t.Errorf("%+v.Enabled() = %v, want %v", tc.o, got, tc.wantEnabled)
+		}
+		if diff := cmp.Diff(tc.wantScopes, tc.o.Scopes()); diff != "" {
+			t.Errorf("Scopes(%q) mismatch (-want +got):\n%s", tc.o.Scope, diff)
 		}
 	}
 }
