@@ -165,7 +165,13 @@ func Load(path string, explicit bool, environ []string) (*Config, []string, erro
 		warnings = append(warnings, fmt.Sprintf("unknown key %q in %s (ignored%s)", name, path, suggestion(name, false)))
 	}
 	for _, name := range unknownKeys(envK) {
-		warnings = append(warnings, fmt.Sprintf("unknown key %q from environment variable %s (ignored%s)", name, envVars[name], suggestion(name, true)))
+		hint := suggestion(name, true)
+		// A HEADWAY_ variable without "__" names no section: it belongs to some
+		// other tool (tests, scripts) unless it is a near miss of a real key.
+		if !strings.Contains(name, ".") && hint == "" {
+			continue
+		}
+		warnings = append(warnings, fmt.Sprintf("unknown key %q from environment variable %s (ignored%s)", name, envVars[name], hint))
 	}
 
 	merged := koanf.New(".")

@@ -137,8 +137,9 @@ func TestLoad(t *testing.T) {
 			warnings: []string{`unknown key "server.cookie_secrue" in CONFIG (ignored; did you mean server.cookie_secure?)`},
 		},
 		{
-			name:    "unknown env keys warn with env spelling",
-			environ: env("HEADWAY_SERVER__COOKIE_SECRTE=x", "HEADWAY_SERVER_PORT=1", "HEADWAY_TOTALLY__DIFFERENT=1"),
+			name: "unknown env keys warn with env spelling",
+			// HEADWAY_TEST_DATABASE_URL has no section and resembles no key: another tool's variable, not a typo.
+			environ: env("HEADWAY_SERVER__COOKIE_SECRTE=x", "HEADWAY_SERVER_PORT=1", "HEADWAY_TOTALLY__DIFFERENT=1", "HEADWAY_TEST_DATABASE_URL=postgres://x"),
 			warnings: []string{
 				`unknown key "server.cookie_secrte" from environment variable HEADWAY_SERVER__COOKIE_SECRTE (ignored; did you mean HEADWAY_SERVER__COOKIE_SECRET?)`,
 				`unknown key "server_port" from environment variable HEADWAY_SERVER_PORT (ignored; did you mean HEADWAY_SERVER__PORT?)`,
