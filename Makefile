@@ -17,15 +17,18 @@ export HEADWAY_HEADSCALE_BIN := $(CURDIR)/$(HEADSCALE_BIN)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
-run: build headscale ## build everything and run Postgres, Headscale and Headway locally
+run: build headscale ## build everything and run Postgres, the development OpenID provider, Headscale and Headway locally
 	HEADSCALE_BIN=$(HEADSCALE_BIN) deploy/local/run.sh
 
 test: check-generated vet test-go test-frontend test-e2e ## every check CI runs
 
-build: bin/headway ## build the headway binary with the web interface embedded
+build: bin/headway bin/devidp ## build the headway binary (web interface embedded) and the development OpenID provider
 
 bin/headway: $(GO_SOURCES) frontend/dist/index.html
 	go build -trimpath -ldflags "$(GO_LDFLAGS)" -o $@ ./backend/cmd/headway
+
+bin/devidp: $(GO_SOURCES)
+	go build -o $@ ./backend/cmd/devidp
 
 frontend: frontend/dist/index.html ## build the web interface
 

@@ -14,10 +14,106 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
+	"github.com/oapi-codegen/runtime"
 )
+
+// Defines values for MeKind.
+const (
+	MeKindApiKey MeKind = "api_key"
+	MeKindBearer MeKind = "bearer"
+	MeKindOidc   MeKind = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the MeKind enum.
+func (e MeKind) Valid() bool {
+	switch e {
+	case MeKindApiKey:
+		return true
+	case MeKindBearer:
+		return true
+	case MeKindOidc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	Admin        Role = "admin"
+	Auditor      Role = "auditor"
+	ItAdmin      Role = "it_admin"
+	Member       Role = "member"
+	NetworkAdmin Role = "network_admin"
+	Owner        Role = "owner"
+	Viewer       Role = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case Auditor:
+		return true
+	case ItAdmin:
+		return true
+	case Member:
+		return true
+	case NetworkAdmin:
+		return true
+	case Owner:
+		return true
+	case Viewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SessionKind.
+const (
+	SessionKindApiKey SessionKind = "api_key"
+	SessionKindOidc   SessionKind = "oidc"
+)
+
+// Valid indicates whether the value is a known member of the SessionKind enum.
+func (e SessionKind) Valid() bool {
+	switch e {
+	case SessionKindApiKey:
+		return true
+	case SessionKindOidc:
+		return true
+	default:
+		return false
+	}
+}
+
+// APIKeySignIn defines model for APIKeySignIn.
+type APIKeySignIn struct {
+	// ApiKey A Headscale API key (`headscale apikeys create`).
+	ApiKey string `json:"apiKey"`
+}
+
+// ConsoleUser defines model for ConsoleUser.
+type ConsoleUser struct {
+	CreatedAt     time.Time `json:"createdAt"`
+	Email         string    `json:"email"`
+	EmailVerified bool      `json:"emailVerified"`
+
+	// HeadscaleUserId The linked Headscale user, when linked.
+	HeadscaleUserId   *string    `json:"headscaleUserId,omitempty"`
+	Id                string     `json:"id"`
+	LastLoginAt       *time.Time `json:"lastLoginAt,omitempty"`
+	Name              string     `json:"name"`
+	Picture           string     `json:"picture"`
+	PreferredUsername string     `json:"preferredUsername"`
+	Role              Role       `json:"role"`
+}
 
 // Error defines model for Error.
 type Error struct {
@@ -69,25 +165,156 @@ type Info struct {
 	Version string `json:"version"`
 }
 
+// Me defines model for Me.
+type Me struct {
+	// ApiKeyPrefix For API-key principals, the key's public prefix.
+	ApiKeyPrefix *string `json:"apiKeyPrefix,omitempty"`
+
+	// CsrfToken Send it as `X-CSRF-Token` on unsafe requests with the session cookie. Absent for bearer callers.
+	CsrfToken *string `json:"csrfToken,omitempty"`
+
+	// Kind How the caller signed in; `bearer` is a script sending a key with each request, without a session.
+	Kind    MeKind       `json:"kind"`
+	Session *Session     `json:"session,omitempty"`
+	User    *ConsoleUser `json:"user,omitempty"`
+}
+
+// MeKind How the caller signed in; `bearer` is a script sending a key with each request, without a session.
+type MeKind string
+
+// OIDCStatus defines model for OIDCStatus.
+type OIDCStatus struct {
+	// Available Whether the identity provider answered (its discovery document could be read).
+	Available bool `json:"available"`
+
+	// Configured Whether single sign-on through OpenID Connect is configured.
+	Configured bool       `json:"configured"`
+	Error      *ErrorBody `json:"error,omitempty"`
+}
+
+// Role defines model for Role.
+type Role string
+
+// Session defines model for Session.
+type Session struct {
+	ClientIp  *string   `json:"clientIp,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// Current Whether this is the session making the request.
+	Current bool `json:"current"`
+
+	// ExpiresAt When the session ends at the latest (absolute timeout or key expiry); idle sessions end sooner.
+	ExpiresAt  time.Time   `json:"expiresAt"`
+	Id         string      `json:"id"`
+	Kind       SessionKind `json:"kind"`
+	LastSeenAt time.Time   `json:"lastSeenAt"`
+	UserAgent  *string     `json:"userAgent,omitempty"`
+}
+
+// SessionKind defines model for Session.Kind.
+type SessionKind string
+
+// SessionList defines model for SessionList.
+type SessionList struct {
+	Sessions []Session `json:"sessions"`
+}
+
 // SignInMethods defines model for SignInMethods.
 type SignInMethods struct {
 	// ApiKey Whether signing in with a Headscale API key is allowed.
 	ApiKey bool `json:"apiKey"`
 
-	// Oidc Whether single sign-on through OpenID Connect is configured.
-	Oidc bool `json:"oidc"`
+	// CookieSecure Whether session cookies are marked Secure; browsers drop them over plain HTTP.
+	CookieSecure bool       `json:"cookieSecure"`
+	Oidc         OIDCStatus `json:"oidc"`
 }
+
+// SignOutResult defines model for SignOutResult.
+type SignOutResult struct {
+	// EndSessionUrl The identity provider's end-session URL to visit next, when RP-initiated logout is on.
+	EndSessionUrl *string `json:"endSessionUrl,omitempty"`
+}
+
+// GetLoginErrorParams defines parameters for GetLoginError.
+type GetLoginErrorParams struct {
+	Code   string  `form:"code" json:"code"`
+	Detail *string `form:"detail,omitempty" json:"detail,omitempty"`
+}
+
+// SignInWithAPIKeyJSONRequestBody defines body for SignInWithAPIKey for application/json ContentType.
+type SignInWithAPIKeyJSONRequestBody = APIKeySignIn
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// SignInWithAPIKey Sign in with a Headscale API key
+	// (POST /auth/apikey)
+	SignInWithAPIKey(ctx echo.Context) error
+	// GetLoginError Explain a sign-in failure
+	// (GET /auth/login-error)
+	GetLoginError(ctx echo.Context, params GetLoginErrorParams) error
+	// SignOut End the current session
+	// (POST /auth/logout)
+	SignOut(ctx echo.Context) error
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx echo.Context) error
+	// GetMe Who is calling
+	// (GET /me)
+	GetMe(ctx echo.Context) error
+	// ListSessions The caller's sessions
+	// (GET /sessions)
+	ListSessions(ctx echo.Context) error
+	// RevokeSession Revoke one of the caller's sessions
+	// (DELETE /sessions/{sessionId})
+	RevokeSession(ctx echo.Context, sessionId string) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// SignInWithAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) SignInWithAPIKey(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SignInWithAPIKey(ctx)
+	return err
+}
+
+// GetLoginError converts echo context to params.
+func (w *ServerInterfaceWrapper) GetLoginError(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetLoginErrorParams
+	// ------------- Required query parameter "code" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "code", ctx.QueryParams(), &params.Code, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter code: %s", err))
+	}
+
+	// ------------- Optional query parameter "detail" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "detail", ctx.QueryParams(), &params.Detail, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter detail: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetLoginError(ctx, params)
+	return err
+}
+
+// SignOut converts echo context to params.
+func (w *ServerInterfaceWrapper) SignOut(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SignOut(ctx)
+	return err
 }
 
 // GetInfo converts echo context to params.
@@ -96,6 +323,40 @@ func (w *ServerInterfaceWrapper) GetInfo(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetInfo(ctx)
+	return err
+}
+
+// GetMe converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMe(ctx)
+	return err
+}
+
+// ListSessions converts echo context to params.
+func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListSessions(ctx)
+	return err
+}
+
+// RevokeSession converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeSession(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "sessionId" -------------
+	var sessionId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "sessionId", ctx.Param("sessionId"), &sessionId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sessionId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeSession(ctx, sessionId)
 	return err
 }
 
@@ -147,10 +408,152 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	}
 
 	router.GET(options.BaseURL+"/info", wrapper.GetInfo, options.OperationMiddlewares["getInfo"]...)
+	router.POST(options.BaseURL+"/auth/apikey", wrapper.SignInWithAPIKey, options.OperationMiddlewares["signInWithAPIKey"]...)
+	router.POST(options.BaseURL+"/auth/logout", wrapper.SignOut, options.OperationMiddlewares["signOut"]...)
+	router.GET(options.BaseURL+"/auth/login-error", wrapper.GetLoginError, options.OperationMiddlewares["getLoginError"]...)
+	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
+	router.GET(options.BaseURL+"/sessions", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
+	router.DELETE(options.BaseURL+"/sessions/:sessionId", wrapper.RevokeSession, options.OperationMiddlewares["revokeSession"]...)
 
 }
 
 type ErrorJSONResponse Error
+
+type SignInWithAPIKeyRequestObject struct {
+	Body *SignInWithAPIKeyJSONRequestBody
+}
+
+type SignInWithAPIKeyResponseObject interface {
+	VisitSignInWithAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type SignInWithAPIKey200ResponseHeaders struct {
+	SetCookie *string
+}
+
+type SignInWithAPIKey200JSONResponse struct {
+	Body    Me
+	Headers SignInWithAPIKey200ResponseHeaders
+}
+
+func (response SignInWithAPIKey200JSONResponse) VisitSignInWithAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignInWithAPIKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SignInWithAPIKeydefaultJSONResponse) VisitSignInWithAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLoginErrorRequestObject struct {
+	Params GetLoginErrorParams
+}
+
+type GetLoginErrorResponseObject interface {
+	VisitGetLoginErrorResponse(w http.ResponseWriter) error
+}
+
+type GetLoginError200JSONResponse ErrorBody
+
+func (response GetLoginError200JSONResponse) VisitGetLoginErrorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLoginErrordefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetLoginErrordefaultJSONResponse) VisitGetLoginErrorResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignOutRequestObject struct {
+}
+
+type SignOutResponseObject interface {
+	VisitSignOutResponse(w http.ResponseWriter) error
+}
+
+type SignOut200ResponseHeaders struct {
+	SetCookie *string
+}
+
+type SignOut200JSONResponse struct {
+	Body    SignOutResult
+	Headers SignOut200ResponseHeaders
+}
+
+func (response SignOut200JSONResponse) VisitSignOutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.SetCookie != nil {
+		w.Header().Set("Set-Cookie", fmt.Sprint(*response.Headers.SetCookie))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SignOutdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SignOutdefaultJSONResponse) VisitSignOutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetInfoRequestObject struct {
 }
@@ -190,11 +593,138 @@ func (response GetInfodefaultJSONResponse) VisitGetInfoResponse(w http.ResponseW
 	return err
 }
 
+type GetMeRequestObject struct {
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetMedefaultJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionsRequestObject struct {
+}
+
+type ListSessionsResponseObject interface {
+	VisitListSessionsResponse(w http.ResponseWriter) error
+}
+
+type ListSessions200JSONResponse SessionList
+
+func (response ListSessions200JSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSessionsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListSessionsdefaultJSONResponse) VisitListSessionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeSessionRequestObject struct {
+	SessionId string `json:"sessionId"`
+}
+
+type RevokeSessionResponseObject interface {
+	VisitRevokeSessionResponse(w http.ResponseWriter) error
+}
+
+type RevokeSession204Response struct {
+}
+
+func (response RevokeSession204Response) VisitRevokeSessionResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeSessiondefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RevokeSessiondefaultJSONResponse) VisitRevokeSessionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// SignInWithAPIKey Sign in with a Headscale API key
+	// (POST /auth/apikey)
+	SignInWithAPIKey(ctx context.Context, request SignInWithAPIKeyRequestObject) (SignInWithAPIKeyResponseObject, error)
+	// GetLoginError Explain a sign-in failure
+	// (GET /auth/login-error)
+	GetLoginError(ctx context.Context, request GetLoginErrorRequestObject) (GetLoginErrorResponseObject, error)
+	// SignOut End the current session
+	// (POST /auth/logout)
+	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx context.Context, request GetInfoRequestObject) (GetInfoResponseObject, error)
+	// GetMe Who is calling
+	// (GET /me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// ListSessions The caller's sessions
+	// (GET /sessions)
+	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
+	// RevokeSession Revoke one of the caller's sessions
+	// (DELETE /sessions/{sessionId})
+	RevokeSession(ctx context.Context, request RevokeSessionRequestObject) (RevokeSessionResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -207,6 +737,100 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// SignInWithAPIKey operation middleware
+func (sh *strictHandler) SignInWithAPIKey(ctx echo.Context) error {
+	var request SignInWithAPIKeyRequestObject
+
+	var body SignInWithAPIKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SignInWithAPIKey(ctx.Request().Context(), request.(SignInWithAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignInWithAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SignInWithAPIKeyResponseObject); ok {
+		return validResponse.VisitSignInWithAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetLoginError operation middleware
+func (sh *strictHandler) GetLoginError(ctx echo.Context, params GetLoginErrorParams) error {
+	var request GetLoginErrorRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLoginError(ctx.Request().Context(), request.(GetLoginErrorRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLoginError")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetLoginErrorResponseObject); ok {
+		return validResponse.VisitGetLoginErrorResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SignOut operation middleware
+func (sh *strictHandler) SignOut(ctx echo.Context) error {
+	var request SignOutRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SignOut(ctx.Request().Context(), request.(SignOutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SignOut")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SignOutResponseObject); ok {
+		return validResponse.VisitSignOutResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetInfo operation middleware
@@ -232,29 +856,131 @@ func (sh *strictHandler) GetInfo(ctx echo.Context) error {
 	return nil
 }
 
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(ctx echo.Context) error {
+	var request GetMeRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx.Request().Context(), request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		return validResponse.VisitGetMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListSessions operation middleware
+func (sh *strictHandler) ListSessions(ctx echo.Context) error {
+	var request ListSessionsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSessions(ctx.Request().Context(), request.(ListSessionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSessions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListSessionsResponseObject); ok {
+		return validResponse.VisitListSessionsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeSession operation middleware
+func (sh *strictHandler) RevokeSession(ctx echo.Context, sessionId string) error {
+	var request RevokeSessionRequestObject
+
+	request.SessionId = sessionId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeSession(ctx.Request().Context(), request.(RevokeSessionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeSession")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeSessionResponseObject); ok {
+		return validResponse.VisitRevokeSessionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"rFZNk9s2D/4rGL7vTJMZWXY2p/qWtplm+5VOt5ke6p0YFmGJWQlkScpezY7/eweU/LXWxpeeTFPkA+DB",
-	"A4BPqrCNs0wcg5o/KU/BWQ6U/rz33npZFJYjcZQlOlebAqOxPP0SLMteKCpqUFb/97RWc/W/6RF12n8N",
-	"0x5tt9tlSlMovHECoubqHXdA8jEDwxArAssEoUJH0AbSQBvy3bYiT7mS6wPimYvOW0c+mt5z2m9fdeg7",
-	"q7sE6umf1njSav73cP0+U7FzpObKrr5QEdUuU8c7FzYLq0l+z4O7i7iqKYMGi8owTTyhlh0IjA/0ucBA",
-	"IDdzlSl6xMbVYpBt/Ly2LWt18CFEb7gUHyrTp+Lc0Ae7hWhhbR7BxAy2FSUuPYEJEGxDsTJcyhFt8zHY",
-	"hkLAciSEvyqMsCWOsPWWywy23sRIDGvrwZF1NY0CCqMU4q2+hPyzIhg+g9EZYB0s1LYsSWcJ1pOzPoYR",
-	"3GepSqwfnR/L2QdCHQqs6S5ibMNX1PI87g4Od4XFlj1hUfUJTQSbCCaMBu/aVW2KT74eD/7TH7+Apo0p",
-	"KIjGJS0J+8Tgq2VEU/fr1sFkUtvS8CSQ35Bfvn6B8sG/sWhI5HBiADlsyZMGEwNUhHWsoKioeDiBXllb",
-	"E7Jgb8gH0xf8M+XtEb8JMBwCDMLNkMWjIA/+nct9M8tvvs1vrib7GN4pwWM5v+W1vUx0tff0Wmt4Lhlp",
-	"OqbkW7528S6d+pViZXW4ytoWuyNn55TM8jf57Cohe/TsJLSDq2O8nPt3QRA68zN1L4tHkKWLGIatiRXg",
-	"iZze/X4LD9RJoWBd2y3pcR1Zo4uvWeBSuqMpeWKlg3nblhV8dMS3P8D3lpkKKTooLK9N2fpxM894Sjaz",
-	"fXiXxMh5M0jmslh/uvv4WwrPrmFIWwYIW1qJF8HWlHrWgYp8wQt+L0MLhNw0LEFTUaOnAMvHSYEOV6Y2",
-	"sVvO08A7bgBCgXVNHphIhwW/WvZKX/YbwJYpgyW2sSKOMopJ778hd4k50hPD4LzhwjisX+d7d1KngwpD",
-	"shqwGebsHJZPi74PLtT8aZHa6kJli31jTWsZPAu12y2zBadxDEs5t0wTJs05QNbQEHLsh4O3pccm5AuR",
-	"aDQxSXugUBhVJwUySF4U4ojRGTVXb/NZ/laKHWOVBDrdZ6mkNAMP/MqUUT9STIWfnb9jbmaz/+wVk/BH",
-	"HjGy75s+1biybYRYmbCXS67ShTW2dXzJwsHlw0spU6FtGvTdWLvI4LTvDp1xkBDrXlWHEunryTA0Q+Vn",
-	"KmIZpDRCFyI1UhOnulTzocH2sfZDR84/qVZmmpqibgxP0Znp5o3a3R8AR18Pp1ykBsFaBkKqeJk+mhyx",
-	"Ji4MhWEuSVUzNqn59S7u7nf/BgAA//8=",
+	"vFp7b9u4sv8qA90LNAFkJ33sAtdFcZFNu9vcbW+LOHv2AHUR0dLY4loaakkqjk+R734wJPWwLSd9nv8c",
+	"SRwO5/Gb3wzzKUpVWSlCsiaafIo0mkqRQffHK62V5h+pIotk+aeoqkKmwkpFJ38ZRfzMpDmWgn/9t8ZF",
+	"NIn+66STeuLfmhMv7e7uLo4yNKmWFQuJJtEZbQD5ZQySwOYIihBMLiqE2mAGeIN6s85R4zji5UEib3j2",
+	"/uJ33Ezlki6cKpVWFWor/QFEJX/HDf/a2RFeo8hMKgqEs/cXsMINHCV5+0xUcoUbA6lGYTE5HkdxVIrb",
+	"N0hLm0eTJz/9HEelpObvx3FkNxVGk8hYLWnplNT4dy01ZtHkQ6PHx/Y7Nf8LUxvdxdG5IqMK/MOg3tff",
+	"75+dOcsvlC6FjSZRJiyOrCwx2ts3jrAUsuDPh9/8A7VcSNaq/WKuVIGC+JPWAqzORbZvuKscoZC0wqxn",
+	"wdqgjmGdI4V34yHFZDaoVSGMfaOWkr7kkCRKHJRWydTW+sA7jQvUGjM+3EEJWhX4UCRf8je7PpZZ1Fh/",
+	"19ZB4SEVOpXD1nHP6UPx0ubkdqRg8/jBDPxFZZs95f3yg/u5NfvRqTLcD5GpFfMCYyhFmkvCkUaR8RMw",
+	"JFZ4nQqDwCs5SPBWlBXbOyJlrxeqpmzI3bn02LO90Wu1BqtgIW9B2hB/lkECpAGjSrS5pCV/kqnBiCzR",
+	"GLEcOMKfubCwRrKw1oqWMay1tBYJFkpDhaoqcFAgWxSNPZQ44TXILAZRGAWFWi4xi51YjZXS1gzI3XGV",
+	"s3qn/JDP2tScWmFrc0+07J5700traaAmjSLNvUOdgaUFaQYPX9XzQqZ/6GL48H9cvoEMb2SKhgGD3eJk",
+	"9zY8SqyQRcCUCkajgnFhZFDfoPYgPGDyoN/QaZDDobeBILNGjRlIayBHUdgc0hzTVU90Dw1vUBvpK9xO",
+	"5DUSHxkIH4EwbJvgxS4gW/22w/3mdPzkf8ZPHnR2d7y+gYd8fkELte/oFtAfgobdkOEq2xbV+xb60vsW",
+	"ba4y86DV1mLT2WzbJKfjx+PTBw3SSO/VqqhVdcgub/EQLXivcSFv9/X8VWkmBSMmBZWWlMpKFCZ2xGSF",
+	"rL/3BFROwGBYpkYvrtQKB8wwReIA5IBJ/jk6n17+OnJfJqAIajJi0SKFgbW0udvYoHFhliq1kjiGs7lh",
+	"fGLkmKPQqCEVRYF6ODdXkrIDAJpjWAlsRM4Neg6Jl5kwBgjwa8AgZQyowtElp5lL4KBs7B6p2vIKr61z",
+	"MNUlO07JLI1iNv31CjdRHPktej7r1A3LHwy98NldHNWBPt33eZ9p7YaVM9BQ+Ly7eHl+CEXFjZDF/djD",
+	"5pUZkpWWg0ndyAx1h0NHDESZNKlihguZSuuS3ZqqushgzoEgsuNhdEoVLeSy1pgd3t5IWnLllUsaKa6O",
+	"WtXLHN5VSBcv4VwRYcqADp2w4c2+kV70dI17Zhsy+GXgX23crAk1r8pKyWlPaNdKr66bv6Vtf4o6k1bx",
+	"xzcS125VieX8QJBNuyDboTWFRLIX1SA9/ApGntZa4xCB6YJEGnZCP89LsXLkpaMNBxxzW0mN5mxYPG3J",
+	"RMoMCOueFcIyFTkSc6OK2iKw9py8Srv0dnI3x89BZkUrwbAIMEoRalbn885/gPg3mHQAIIZcxr3CFPGL",
+	"WgVGhrNlsP/9tcUxeKdW389b2/YN3nl2KI5DeL2Rxu6HWGNP/i0tluYLoC7sJLQW+4nWCh5UaatUf3az",
+	"3IHJkjgmJXnwFwNNNNeLolDrQzjiy9cU09CkHdhpq9gZEBqhFJq7Tr/0Ocy1WhvUBjKtKo7oEhhDoSqE",
+	"JHh9dfV+WAEXZQ8Yu4f5u/btgvR3V8S2znPI5u9qe4mmLgYCASkLrj1InPfKxyOXhqPGSEysrYIbaaQF",
+	"wtuGeV6+H0mSVnIYc6fByS0N+Kq8nwg7mrsqnNZa2s2UzeLVDTX7c+YpvIszqHOAX9fukltb9Qr9ubOi",
+	"SwaW5o3adM0Tx/TWYnPd0IIuB7wb3EhJBv67b8D/m777f6eVWkDgoDEIWOOcyx5TAkej2hOMZzSjV64g",
+	"s6vcqAsyTAuh0UByO0pFJeaykHaTTAKBah6AaNgUIWZmRkeJJ4uJfwCkCGNIRG1zdmvK3mneCdoEEjaS",
+	"1FHP43GjjqvCkItQKkQZpmQTSD7NfI2eRZNPM9cjzqJ41nSJ7jd30bPo7i6JZ+SGaZDwd47kGde0g6AM",
+	"ShSBWFZaLbUozXjmbC6t4+nBhGzRqMf2A3/nFKuQRCWjSfR0fDp+yp2LsLmLnxM+94mfrrlkUGagcJ1z",
+	"S2Yavg1iKSQZu9XHZawxN1ot1/SYtKiLYkYiTdGwAGF90SPlCh6XWkGt4ADlY7gKD5whlMZsRkip3lSc",
+	"OqopotyFxkDIMBPmlIGNz8hRHzfWMBNIQg27dv3rdSYNGzdL4OjZ6dPjuHtfioKLWHh1ehzPqH1X04rU",
+	"mtybx/1FXuuse9E2Qtc1tdwqgaOfTp8ce9e1YXyRcQPiysCf0uZ+eBq1g4tmzPNdxr1bk9m7bSC1ukb3",
+	"oDdsfnJ6+t32fotDc+Zp1+Dst1TO+ehYFhsUtVNqinbUodM+tiQ72JQ00o5eW1u9o2ITw1SUOJUWX7wR",
+	"tzG8FzZ/ceIo63GLkWKInPgDLEQoHEPnbQ3YDtc72I4mHz7GkanLUuhNOP19tZtTXCyNG1fXNudq1oe6",
+	"aBIGEG4Tn8h+PtP2Bku0Q6VhIWSB2W7T4XoSGUipIki8TbzM/3UyX5y/e/lqVp+ePvk5Qytk8eLlq6uz",
+	"izfJeEZXzJk12lqTR4qAdA4b+O+FvHUg5kCAE7Ob4s03/MWMmpQ2yn8lINVi4cqlpBWkgkhZZuLoJFYs",
+	"3ogN47QfLWJhcCjDfkM/0vZOYfzTokTrYupDKHJ/16g3XY0LU73tFOlHR+/64ednAwV8WKy3W/QFgj7+",
+	"wLTsN4h72cnphLdVIciJHkffN/xf3XpqKNrI47j0g/eviHtV28MF7CUWaHG7odsqIy5K0wKFNv06Atyy",
+	"zShhljmuDV4jZR2yOPLWxvf+VEEtFkyIpY19ePspA6RCaxmU+VwKeahsvKtt9APjY5ssH0ZwVX8JTp93",
+	"dj4E1z8GiLvYCz4L/SL0iOz9kbdFE30ANjw3gO0e8Lg58A/0kZM/4Bp+zv24m4XPudlwY43AFr93Nu/N",
+	"kmPoD+XD2DxQ8sb67RCqhYAy9MKdI8zGWCwfAAF/dThY7hjFBjh87K4cNPcaoiGZ/tmB29RG6fPp5a9g",
+	"1QqJ2xde0Jut7jn/LUb/cVZ11U6Qv9rJrVv/zJWbRoqi4NT7mvzoj1YGPeRbqULe9LB54bG59VvTF7Iv",
+	"4Ehpf0UnqL0XCCtj+Ks21rMHRXi875Q30thpo9KPhM7euOmAkxrLcA+zRmNhIbWx3+60LgAetdFpvsl3",
+	"J5/Cr4vszjuQ6+mAK5k79ousc0OKY+j1Y5CEt9ftHbPrnZ4d9240gZmeImxCoTnPvkMv8UatcNoi+BC3",
+	"436342DtWe7ldw/zsGf7BvDKZN/uQy9oyALf4NFt/P60O+358JFZazNS+vCRj+zpkTdlrYtoEoW2QFTy",
+	"5OZxxN8ELQYv7fs1xw0jKWMvu6miu2vBCilDSt1Y0RGkcc9THvxZrX3eEUafLFHVtkPodja+Zbgx/NJM",
+	"KI1vvGZ04PrlqGl9mPaduLlGEoMAjZnUmNrYBWcltPVbSDOjs/cXx6D0wWauVY8c/9sMs58Zefrz3P+H",
+	"1c7tY3P56Pon19SWDHYGtw/+yMyoV6WOFlqVkPz26gpOSkyOm1HJzl2n525jmDorGyd1RslZbXOl5b9c",
+	"vk3gF3+1yT3g03TvkO4xJiDJWBSZOzIhZkCqVzc9lw0edpF79/Hu3wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,11 +1,31 @@
 import { fileURLToPath, URL } from 'node:url';
 import react from '@vitejs/plugin-react';
+import type { ProxyOptions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // The Go server serves the SPA under /admin/ and the JSON API under
 // /admin/api/v1. In development, Vite serves the SPA and forwards the API and
 // the sign-in redirects to a running Headway (HEADWAY_BACKEND).
 const backend = process.env.HEADWAY_BACKEND ?? 'http://127.0.0.1:3000';
+
+// Headway refuses unsafe requests (POST, DELETE, …) whose Origin is not its
+// own base URL, as a second defence against cross-site requests. Through this
+// proxy the browser's Origin is Vite's (http://localhost:5173), so the proxy
+// presents the request as coming from the backend's own origin: changeOrigin
+// rewrites Host, and the proxyReq hook rewrites Origin when the browser sent
+// one. This is for development only; in production the SPA and the API share
+// an origin. (Redirects the server builds from its base URL, such as the end
+// of single sign-on, land on the backend's address, not Vite's.)
+const backendOrigin = new URL(backend).origin;
+const backendProxy: ProxyOptions = {
+  target: backend,
+  changeOrigin: true,
+  configure: (proxy) => {
+    proxy.on('proxyReq', (proxyReq) => {
+      if (proxyReq.getHeader('origin') !== undefined) proxyReq.setHeader('origin', backendOrigin);
+    });
+  },
+};
 
 export default defineConfig({
   base: '/admin/',
@@ -24,8 +44,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/admin/api': { target: backend, changeOrigin: false },
-      '/admin/oidc': { target: backend, changeOrigin: false },
+      '/admin/api': backendProxy,
+      '/admin/oidc': backendProxy,
     },
   },
   test: {

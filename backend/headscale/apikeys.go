@@ -2,7 +2,10 @@ package headscale
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -51,4 +54,66 @@ func (c *Client) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 		keys = append(keys, k.apiKey())
 	}
 	return keys, nil
+}
+
+// CreateAPIKey creates an API key valid until expiration
+// (POST /api/v1/apikey) and returns the full secret, the only time it is
+// shown. expiration is required and must lie ahead: Headscale stores a key
+// created without one as expired at once.
+func (c *Client) CreateAPIKey(ctx context.Context, expiration time.Time) (string, error) {
+	const op = "create api key"
+	if expiration.IsZero() {
+		return "", fmt.Errorf("headscale: %s: %w: an expiration is required", op, ErrInvalid)
+	}
+	var out struct {
+		APIKey string `json:"apiKey"`
+	}
+	body := map[string]time.Time{"expiration": expiration.UTC()}
+	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/apikey", auth: true, body: body}, &out); err != nil {
+		return "", err
+	}
+	if out.APIKey == "" {
+		return "", fmt.Errorf("headscale: %s: no key in response", op)
+	}
+	return out.APIKey, nil
+}
+
+// ExpireAPIKey expires the API key with this prefix now
+// (POST /api/v1/apikey/expire). prefix may be given as ListAPIKeys shows it
+// ("hskey-api-XXXXXXXXXXXX-***", or "XXXXXXX***" for a legacy key) or bare.
+// An unknown prefix is ErrNotFound.
+func (c *Client) ExpireAPIKey(ctx context.Context, prefix string) error {
+	p, err := storedAPIKeyPrefix("expire api key", prefix)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{op: "expire api key " + p, method: http.MethodPost, path: "/api/v1/apikey/expire", auth: true,
+		body: map[string]string{"prefix": p}}, nil)
+}
+
+// DeleteAPIKey deletes the API key with this prefix
+// (DELETE /api/v1/apikey/{prefix}); prefix as for ExpireAPIKey. An unknown
+// prefix is ErrNotFound.
+func (c *Client) DeleteAPIKey(ctx context.Context, prefix string) error {
+	p, err := storedAPIKeyPrefix("delete api key", prefix)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, request{op: "delete api key " + p, method: http.MethodDelete, path: "/api/v1/apikey/" + url.PathEscape(p), auth: true}, nil)
+}
+
+// storedAPIKeyPrefix turns the masked prefix Headscale lists
+// ("hskey-api-XXXXXXXXXXXX-***", legacy "XXXXXXX***") into the prefix it
+// stores and looks keys up by ("XXXXXXXXXXXX").
+func storedAPIKeyPrefix(op, prefix string) (string, error) {
+	p := strings.TrimSpace(prefix)
+	if s, ok := strings.CutSuffix(p, "-***"); ok {
+		p = strings.TrimPrefix(s, "hskey-api-")
+	} else {
+		p = strings.TrimSuffix(p, "***")
+	}
+	if p == "" || strings.ContainsAny(p, "/?#* ") {
+		return "", fmt.Errorf("headscale: %s: %w: malformed api key prefix %q", op, ErrInvalid, truncate(prefix, 40))
+	}
+	return p, nil
 }

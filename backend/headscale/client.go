@@ -2,8 +2,10 @@
 // wire format (paths, JSON shapes, bearer authentication), version detection,
 // and the mapping of Headscale's errors onto sentinels the rest of Headway can
 // test with errors.Is. Nothing outside this package speaks Headscale's wire
-// format. Resources live one per file (apikeys.go, and later nodes.go,
-// users.go, …); every call takes a context and is bounded by a deadline.
+// format. Resources live one per file (users.go, nodes.go, preauthkeys.go,
+// apikeys.go, policy.go) and return Headway-side types, never the wire
+// structs: lists are never nil and unset times are nil. Every call takes a
+// context and is bounded by a deadline.
 package headscale
 
 import (

@@ -68,8 +68,39 @@ func TestErrorMapping(t *testing.T) {
 			apiErr: &APIError{Status: 400, Code: 3, Message: "tag:web not found in tagOwners"},
 		},
 		{
+			name: "400 is invalid input", status: 400, body: `{"code":3, "message":"requested tags [tag:web] are invalid or not permitted", "details":[]}`,
+			want: []error{ErrInvalid}, notIs: []error{ErrNotFound, ErrConflict},
+		},
+		{
+			name: "invalid DNS label is sent as 500", status: 500,
+			body: `{"code":2, "message":"renaming node: \"Bad_Name!\" is not a valid DNS label: must end with a letter or number", "details":[]}`,
+			want: []error{ErrInvalid}, notIs: []error{ErrNotFound},
+		},
+		{
+			// Regression: the policy error quotes "not found"; it is invalid input.
+			name: "policy rejected on set is sent as 500", status: 500,
+			body: `{"code":2, "message":"setting policy: parsing policy: user not found: alice@", "details":[]}`,
+			want: []error{ErrInvalid}, notIs: []error{ErrNotFound},
+		},
+		{
+			name: "policy in a file", status: 500, body: `{"code":2, "message":"update is disabled for modes other than 'database'", "details":[]}`,
+			want: []error{ErrPolicyModeFile}, notIs: []error{ErrInvalid},
+		},
+		{
+			name: "missing node on approve_routes is sent as 400", status: 400, body: `{"code":3, "message":"node no longer exists in NodeStore: 99", "details":[]}`,
+			want: []error{ErrNotFound}, notIs: []error{ErrInvalid},
+		},
+		{
+			name: "missing node on rename is sent as 500", status: 500, body: `{"code":2, "message":"node no longer exists in NodeStore: 99", "details":[]}`,
+			want: []error{ErrNotFound},
+		},
+		{
+			name: "unknown api key prefix", status: 500, body: `{"code":2, "message":"record not found", "details":[]}`,
+			want: []error{ErrNotFound},
+		},
+		{
 			name: "unknown 500 maps to nothing", status: 500, body: `{"code":13, "message":"database is locked", "details":[]}`,
-			notIs: []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrUnreachable, ErrUserHasNodes},
+			notIs: []error{ErrNotFound, ErrConflict, ErrUnauthorized, ErrUnreachable, ErrUserHasNodes, ErrInvalid, ErrPolicyModeFile},
 		},
 		{
 			name: "proxy in front answers 502", status: 502, body: "<html>Bad Gateway</html>",

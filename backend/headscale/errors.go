@@ -27,6 +27,14 @@ var (
 	ErrConflict = errors.New("conflicts with existing headscale object")
 	// ErrUserHasNodes: a user cannot be deleted while it still owns nodes.
 	ErrUserHasNodes = errors.New("headscale user still has nodes")
+	// ErrInvalid: Headscale (or the client, before sending) rejected the
+	// input: a name that is not a DNS label, a malformed tag or route, a
+	// policy that does not parse. The *APIError, when there is one, carries
+	// Headscale's message (for a policy, with line and column where given).
+	ErrInvalid = errors.New("rejected as invalid by headscale")
+	// ErrPolicyModeFile: the policy cannot be changed through the API because
+	// Headscale reads it from a file (policy.mode: file).
+	ErrPolicyModeFile = errors.New("headscale policy is managed in a file")
 )
 
 // maxErrorBodyBytes caps how much of an error response is read; messageLimit
@@ -60,6 +68,7 @@ func (e *APIError) Unwrap() error { return classify(e.Status, e.Message) }
 
 // statusSentinels maps HTTP statuses that are unambiguous on their own.
 var statusSentinels = map[int]error{
+	http.StatusBadRequest:         ErrInvalid,
 	http.StatusUnauthorized:       ErrUnauthorized,
 	http.StatusNotFound:           ErrNotFound,
 	http.StatusConflict:           ErrConflict,
@@ -72,33 +81,53 @@ var statusSentinels = map[int]error{
 // v0.29) answers many client errors with 500 (gRPC Unknown/Internal) and only
 // the message tells them apart, so these are matched, case-insensitively as
 // substrings, on 5xx answers only: a 400 that mentions "not found" (a policy
-// parse error, say) stays invalid input. First match wins.
+// parse error, say) stays invalid input. Entries marked anyStatus are matched
+// before the status is looked at, for messages Headscale sends with a
+// misleading status. First match wins.
 var messageSentinels = []struct {
-	contains string
-	err      error
+	contains  string
+	err       error
+	anyStatus bool
 }{
-	{"user not empty", ErrUserHasNodes},                  // "user not empty: node(s) found" (DELETE /api/v1/user/{id})
-	{"user not found", ErrNotFound},                      // "user not found"
-	{"node not found", ErrNotFound},                      // "node not found", "node not found in registration cache"
-	{"acl policy not found", ErrNotFound},                // GET /api/v1/policy before any policy was set
-	{"api key not found", ErrNotFound},                   // "API key not found: record not found"
-	{"auth-key not found", ErrNotFound},                  // pre-auth key
-	{"record not found", ErrNotFound},                    // gorm's ErrRecordNotFound leaking through
-	{"already exists", ErrConflict},                      // "user already exists"
-	{"not unique", ErrConflict},                          // "node name is not unique"
-	{"unique constraint failed", ErrConflict},            // sqlite: "UNIQUE constraint failed: users.name"
-	{"duplicate key value violates unique", ErrConflict}, // postgres
+	// Before the "not found" rows: a policy error may quote a missing user.
+	{"setting policy: ", ErrInvalid, false},                                          // PUT /api/v1/policy, parse or validation error (500)
+	{"verifying ssh rules", ErrInvalid, false},                                       // PUT /api/v1/policy with nodes present
+	{"update is disabled for modes other than 'database'", ErrPolicyModeFile, false}, // PUT /api/v1/policy with policy.mode: file
+	{"no longer exists in nodestore", ErrNotFound, true},                             // 0.29 rename/expire (500) and approve_routes (400) on a missing node
+	{"user not empty", ErrUserHasNodes, false},                                       // "user not empty: node(s) found" (DELETE /api/v1/user/{id})
+	{"user not found", ErrNotFound, false},                                           // "user not found"
+	{"node not found", ErrNotFound, false},                                           // "node not found", "node not found in registration cache"
+	{"acl policy not found", ErrNotFound, false},                                     // GET /api/v1/policy before any policy was set
+	{"api key not found", ErrNotFound, false},                                        // "API key not found: record not found"
+	{"auth-key not found", ErrNotFound, false},                                       // pre-auth key
+	{"record not found", ErrNotFound, false},                                         // gorm's ErrRecordNotFound leaking through (API key expire/delete)
+	{"already exists", ErrConflict, false},                                           // "user already exists"
+	{"not unique", ErrConflict, false},                                               // "node name is not unique"
+	{"unique constraint failed", ErrConflict, false},                                 // sqlite: "UNIQUE constraint failed: users.name (2067)"
+	{"duplicate key value violates unique", ErrConflict, false},                      // postgres
+	{"is not a valid dns label", ErrInvalid, false},                                  // POST /api/v1/node/{id}/rename/{name}
+	{"tag must start with", ErrInvalid, false},                                       // POST /api/v1/node/{id}/tags
+	{"tag should be lowercase", ErrInvalid, false},                                   // idem
+	{"tags must not contain spaces", ErrInvalid, false},                              // idem
+	{"parsing route", ErrInvalid, false},                                             // POST /api/v1/node/{id}/approve_routes
+	{"auth-key must be either tagged or owned by user", ErrInvalid, false},           // POST /api/v1/preauthkey without user and tags
+	{"auth id has invalid", ErrInvalid, false},                                       // a malformed registration id
 }
 
 // classify returns the sentinel for a Headscale answer, or nil.
 func classify(status int, message string) error {
+	m := strings.ToLower(message)
+	for _, s := range messageSentinels {
+		if s.anyStatus && strings.Contains(m, s.contains) {
+			return s.err
+		}
+	}
 	if err, ok := statusSentinels[status]; ok {
 		return err
 	}
 	if status < 500 {
 		return nil
 	}
-	m := strings.ToLower(message)
 	for _, s := range messageSentinels {
 		if strings.Contains(m, s.contains) {
 			return s.err

@@ -40,19 +40,46 @@ func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
 	return caps, nil
 }
 
-// requireCapability enforces each operation's x-capability before its handler runs.
-func requireCapability(caps map[string]string) api.StrictMiddlewareFunc {
+// authorize runs before every operation: it refuses unsafe requests from
+// other sites, works out who is calling, enforces the operation's
+// x-capability, and checks the CSRF token of unsafe requests that ride on a
+// session cookie.
+func (s *server) authorize(caps map[string]string) api.StrictMiddlewareFunc {
 	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 		return func(c echo.Context, request any) (any, error) {
-			switch caps[operationID] {
-			case capabilityPublic:
-				return next(c, request)
-			case "":
+			capability := caps[operationID]
+			if capability == "" {
 				// Unreachable while operationCapabilities vets the spec; fail closed anyway.
 				return nil, fmt.Errorf("operation %q has no capability", operationID)
-			default:
-				return nil, &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "Sign in first.", Hint: "Sign in at /admin/ to use this endpoint."}
 			}
+			if err := s.checkOrigin(c.Request()); err != nil {
+				return nil, err
+			}
+			p, err := s.identify(c)
+			if err != nil {
+				return nil, err
+			}
+			if capability == capabilityPublic {
+				return next(c, request)
+			}
+			if p == nil {
+				return nil, errUnauthenticated
+			}
+			if p.SessionID != "" && !isSafeMethod(c.Request().Method) && !p.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
+				return nil, errCSRF
+			}
+			// Every signed-in principal has full access until roles apply.
+			return next(c, request)
 		}
 	}
 }
+
+// csrfHeader carries the session's CSRF token (from GET /me) on unsafe requests.
+const csrfHeader = "X-CSRF-Token"
+
+var (
+	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "Sign in first.",
+		Hint: "Sign in at /admin/login, or send Authorization: Bearer <Headscale API key>."}
+	errCSRF = &Error{Status: http.StatusForbidden, Code: "csrf_token_invalid", Message: "The request lacks this session's CSRF token.",
+		Hint: "Send the csrfToken from GET /me in the X-CSRF-Token header."}
+)

@@ -24,6 +24,25 @@ func (s *server) GetInfo(ctx context.Context, _ api.GetInfoRequestObject) (api.G
 	return api.GetInfo200JSONResponse{
 		Version:   s.version,
 		Headscale: status,
-		SignIn:    api.SignInMethods{Oidc: false, ApiKey: true},
+		SignIn: api.SignInMethods{
+			Oidc:         s.oidcStatus(ctx),
+			ApiKey:       !s.cfg.OIDC.DisableAPIKeyLogin,
+			CookieSecure: s.cfg.Server.CookieSecure,
+		},
 	}, nil
+}
+
+// oidcStatus says whether single sign-on is configured and its provider answers.
+// The provider remembers a failed discovery for a while, so this does not hammer a dead one.
+func (s *server) oidcStatus(ctx context.Context) api.OIDCStatus {
+	if s.oidc == nil {
+		return api.OIDCStatus{}
+	}
+	status := api.OIDCStatus{Configured: true, Available: true}
+	if e := s.oidc.Status(ctx); e != nil {
+		status.Available = false
+		body := errorBody(loginError{Code: e.Code, Message: e.Message, Hint: e.Hint})
+		status.Error = &body
+	}
+	return status
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -53,6 +54,16 @@ func accessLog(logger *slog.Logger) echo.MiddlewareFunc {
 				slog.String("remote_ip", v.RemoteIP),
 			)
 			return nil
+		},
+	})
+}
+
+// recoverPanics turns a panic into an error for the error handler, which logs
+// it once with the request id; echo's own logger stays silent.
+func recoverPanics() echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(_ echo.Context, err error, stack []byte) error {
+			return fmt.Errorf("panic: %w\n%s", err, stack)
 		},
 	})
 }

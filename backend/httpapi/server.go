@@ -3,6 +3,8 @@ package httpapi
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -12,7 +14,9 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"headway/api"
+	"headway/backend/auth"
 	"headway/backend/config"
+	"headway/backend/oidc"
 )
 
 // Database is what the HTTP layer needs of the store for readiness.
@@ -33,8 +37,10 @@ type Deps struct {
 	Version   string
 	DB        Database
 	Headscale Headscale
-	Contract  []byte // openapi.yaml as written
-	SPA       fs.FS  // the built frontend, index.html at its root
+	Auth      *auth.Service
+	OIDC      *oidc.Provider // nil when single sign-on is not configured
+	Contract  []byte         // openapi.yaml as written
+	SPA       fs.FS          // the built frontend, index.html at its root
 }
 
 // maxBodySize bounds request bodies; the largest legitimate one is an ACL policy.
@@ -46,6 +52,11 @@ type server struct {
 	version   string
 	db        Database
 	headscale Headscale
+	auth      *auth.Service
+	oidc      *oidc.Provider
+	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
+	origin        string
+	loginErrorKey []byte
 }
 
 var _ api.StrictServerInterface = (*server)(nil)
@@ -64,20 +75,25 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load web interface: %w", err)
 	}
-	s := &server{logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale}
+	loginErrorKey, err := hkdf.Key(sha256.New, []byte(d.Config.Server.CookieSecret.Reveal()), nil, "headway login error cookie", 32)
+	if err != nil {
+		return nil, fmt.Errorf("derive cookie key: %w", err)
+	}
+	s := &server{
+		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale,
+		auth: d.Auth, oidc: d.OIDC, origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
+	}
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
+	// Behind a reverse proxy the client's address comes from X-Forwarded-For,
+	// trusted only when the proxy itself is on a loopback or private address.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.Use(middleware.RequestID())
 	e.Use(accessLog(d.Logger))
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		// The error handler logs the panic once, with the request id; echo's own logger stays silent.
-		LogErrorFunc: func(_ echo.Context, err error, stack []byte) error {
-			return fmt.Errorf("panic: %w\n%s", err, stack)
-		},
-	}))
+	e.Use(recoverPanics())
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit(maxBodySize))
 
@@ -89,8 +105,13 @@ func New(d Deps) (http.Handler, error) {
 		return c.Blob(http.StatusOK, "application/yaml", d.Contract)
 	})
 
+	e.GET("/admin/oidc/start", s.oidcStart)
+	e.GET("/admin/oidc/callback", s.oidcCallback)
+
+	// Group middleware would make echo answer unknown methods with 404, so
+	// identification and authorization run as strict middleware instead.
 	apiGroup := e.Group("/admin/api/v1")
-	api.RegisterHandlers(apiGroup, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{requireCapability(caps)}))
+	api.RegisterHandlers(apiGroup, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{s.authorize(caps)}))
 	// Unknown API paths answer in the error shape rather than falling through to the SPA.
 	e.Any("/admin/api/*", unmatchedAPIRoute(e))
 

@@ -13,10 +13,12 @@
 #   HEADWAY_PG_DIR       directory of the private cluster
 #   HEADSCALE_VERSION    pinned Headscale version (default v0.29.2)
 #   HEADSCALE_BIN        Headscale binary to run (default .cache/bin/headscale-VERSION)
+#   DEVIDP_BIN           the development OpenID provider (default bin/devidp)
 
 HEADWAY_ROOT="${HEADWAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 HEADWAY_DATA_DIR="${HEADWAY_DATA_DIR:-$HEADWAY_ROOT/.data}"
 HEADSCALE_VERSION="${HEADSCALE_VERSION:-v0.29.2}"
+DEVIDP_BIN="${DEVIDP_BIN:-$HEADWAY_ROOT/bin/devidp}"
 
 # ---------------------------------------------------------------- messages
 
@@ -333,10 +335,11 @@ build_headscale() {
 # headscale_config DIR: print the config path of the Headscale in DIR.
 headscale_config() { echo "$1/config.yaml"; }
 
-# write_headscale_config DIR PORT: write config.yaml and derp.yaml (unless
-# present; an existing config gets its port updated).
+# write_headscale_config DIR PORT [ISSUER SECRET_FILE]: write config.yaml and
+# derp.yaml (unless present; an existing config gets its port updated). With
+# ISSUER, the config's oidc: section is (re)written for that provider.
 write_headscale_config() {
-	local dir=$1 port=$2 cfg
+	local dir=$1 port=$2 issuer=${3:-} secret=${4:-} cfg
 	cfg=$(headscale_config "$dir")
 	if [[ ! -f $dir/derp.yaml ]]; then
 		cat >"$dir/derp.yaml" <<'EOF'
@@ -354,9 +357,38 @@ EOF
 		sed -i -E \
 			-e "s#^server_url: .*#server_url: http://127.0.0.1:$port#" \
 			-e "s#^listen_addr: .*#listen_addr: 127.0.0.1:$port#" "$cfg"
-		return 0
+	else
+		write_headscale_base_config "$dir" "$port" >"$cfg"
 	fi
-	cat >"$cfg" <<EOF
+	[[ -n $issuer ]] && write_headscale_oidc "$cfg" "$issuer" "$secret"
+	return 0
+}
+
+# write_headscale_oidc CONFIG ISSUER SECRET_FILE: replace the oidc: section of
+# a Headscale config with one for ISSUER (client headscale, PKCE with S256).
+write_headscale_oidc() {
+	local cfg=$1 issuer=$2 secret=$3
+	# Drop the old section: from "oidc:" up to the next unindented line.
+	awk '/^oidc:/ {skip = 1; next} skip && /^[^[:space:]]/ {skip = 0} !skip' "$cfg" >"$cfg.tmp"
+	cat >>"$cfg.tmp" <<EOF
+oidc:
+  # The development OpenID provider (bin/devidp); rewritten on every run.
+  only_start_if_oidc_is_available: true
+  issuer: $issuer
+  client_id: headscale
+  client_secret_path: $secret
+  scope: ["openid", "profile", "email"]
+  pkce:
+    enabled: true
+    method: S256
+EOF
+	mv -f "$cfg.tmp" "$cfg"
+}
+
+# write_headscale_base_config DIR PORT: print a new Headscale config.
+write_headscale_base_config() {
+	local dir=$1 port=$2
+	cat <<EOF
 # Local Headscale for development (written by deploy/local/lib.sh).
 server_url: http://127.0.0.1:$port
 listen_addr: 127.0.0.1:$port
@@ -387,10 +419,12 @@ log:
 EOF
 }
 
-# start_headscale DIR PORT: start Headscale with its state in DIR, listening on
-# 127.0.0.1:PORT. Sets HEADSCALE_PID, HEADSCALE_URL and HEADSCALE_CONFIG.
+# start_headscale DIR PORT [ISSUER SECRET_FILE]: start Headscale with its state
+# in DIR, listening on 127.0.0.1:PORT; with ISSUER, signing in through that
+# OpenID provider (start it first: Headscale waits for it). Sets HEADSCALE_PID,
+# HEADSCALE_URL and HEADSCALE_CONFIG.
 start_headscale() {
-	local dir=$1 port=$2 bin
+	local dir=$1 port=$2 issuer=${3:-} secret=${4:-} bin
 	bin=$(headscale_bin)
 	if [[ ! -x $bin ]]; then
 		build_headscale "$HEADSCALE_VERSION"
@@ -399,7 +433,7 @@ start_headscale() {
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
 	require_free_port "$port" Headscale
-	write_headscale_config "$dir" "$port"
+	write_headscale_config "$dir" "$port" "$issuer" "$secret"
 	HEADSCALE_CONFIG=$(headscale_config "$dir")
 	HEADSCALE_URL=http://127.0.0.1:$port
 	log "starting Headscale $HEADSCALE_VERSION on $HEADSCALE_URL (log: $dir/headscale.log)"
@@ -416,6 +450,19 @@ stop_headscale() {
 	[[ -z $pid && -f $dir/headscale.pid ]] && pid=$(<"$dir/headscale.pid")
 	stop_pid "$pid" Headscale
 	rm -f "$dir/headscale.pid"
+}
+
+# headscale_new_api_key DIR EXPIRATION: create a Headscale API key with the CLI
+# of the running Headscale of DIR and print it.
+headscale_new_api_key() {
+	local dir=$1 expiration=$2 key
+	key=$("$(headscale_bin)" -c "$(headscale_config "$dir")" apikeys create --expiration "$expiration" 2>>"$dir/headscale.log" | tail -n 1) ||
+		{
+			show_log "$dir/headscale.log"
+			die "could not create a Headscale API key"
+		}
+	[[ -n $key ]] || die "headscale apikeys create printed no key"
+	echo "$key"
 }
 
 # headscale_api_key DIR: print the path of a file (DIR/headway-api-key, mode
@@ -435,18 +482,80 @@ headscale_api_key() {
 		fi
 		log "the API key in $file is no longer accepted (HTTP $status); creating a new one"
 	fi
-	key=$("$(headscale_bin)" -c "$(headscale_config "$dir")" apikeys create --expiration 90d 2>>"$dir/headscale.log" | tail -n 1) ||
-		{
-			show_log "$dir/headscale.log"
-			die "could not create a Headscale API key"
-		}
-	[[ -n $key ]] || die "headscale apikeys create printed no key"
+	key=$(headscale_new_api_key "$dir" 90d) || exit 1
 	(
 		umask 077
 		printf '%s\n' "$key" >"$file"
 	)
 	chmod 600 "$file"
 	echo "$file"
+}
+
+# ---------------------------------------------------------------- development OpenID provider
+
+# devidp_users: print the users: section of backend/cmd/devidp/example.yaml
+# (alice, bob, carol, dave), so the stacks sign in the same demo people.
+devidp_users() {
+	awk '/^users:/ {on = 1; print; next} on && /^[^[:space:]]/ {exit} on' \
+		"$HEADWAY_ROOT/backend/cmd/devidp/example.yaml"
+}
+
+# devidp_user_names CONFIG: print the subjects of CONFIG's users, space-separated.
+devidp_user_names() {
+	sed -n -E 's/^[[:space:]]*-[[:space:]]*sub:[[:space:]]*([^[:space:]#]+).*/\1/p' "$1" | paste -sd' ' -
+}
+
+# write_devidp_config FILE HEADWAY_PORT HEADSCALE_PORT HEADWAY_SECRET_FILE HEADSCALE_SECRET_FILE:
+# write the provider's config (mode 600: it holds the client secrets) with the
+# demo users and the clients headway and headscale on those loopback ports.
+write_devidp_config() {
+	local file=$1 hw_port=$2 hs_port=$3 hw_secret hs_secret
+	hw_secret=$(<"$4")
+	hs_secret=$(<"$5")
+	(
+		umask 077
+		{
+			printf '# Generated by deploy/local/%s; rewritten on every run.\n' "$(basename "$0")"
+			printf '# Development only: anyone who reaches the provider can sign in as anyone.\n\n'
+			devidp_users
+			cat <<EOF
+
+clients:
+  - client_id: headway
+    client_secret: $hw_secret
+    redirect_uris:
+      - http://127.0.0.1:$hw_port/admin/oidc/callback
+    auth_method: client_secret_basic
+    require_pkce: true
+    post_logout_redirect_uris:
+      - http://127.0.0.1:$hw_port/admin/login?signed_out=1
+  - client_id: headscale
+    client_secret: $hs_secret
+    redirect_uris:
+      - http://127.0.0.1:$hs_port/oidc/callback
+    auth_method: client_secret_basic
+    require_pkce: true
+EOF
+		} >"$file.tmp"
+	)
+	chmod 600 "$file.tmp"
+	mv -f "$file.tmp" "$file"
+}
+
+# start_devidp CONFIG KEY_FILE PORT LOGFILE: start bin/devidp on 127.0.0.1:PORT
+# with issuer http://127.0.0.1:PORT, signing with KEY_FILE (created once).
+# Sets DEVIDP_PID and DEVIDP_ISSUER_URL; waits for the discovery document.
+start_devidp() {
+	local config=$1 key=$2 port=$3 logfile=$4
+	[[ -x $DEVIDP_BIN ]] || die "$DEVIDP_BIN not found; build it first (make build)"
+	require_free_port "$port" "the development OpenID provider (set DEVIDP_PORT)"
+	DEVIDP_ISSUER_URL=http://127.0.0.1:$port
+	log "starting the development OpenID provider on $DEVIDP_ISSUER_URL (log: $logfile)"
+	setsid "$DEVIDP_BIN" --issuer "$DEVIDP_ISSUER_URL" --listen "127.0.0.1:$port" \
+		--config "$config" --signing-key "$key" >>"$logfile" 2>&1 </dev/null &
+	DEVIDP_PID=$!
+	wait_http "$DEVIDP_ISSUER_URL/.well-known/openid-configuration" 30 "$logfile" "$DEVIDP_PID" ||
+		die "the development OpenID provider did not start"
 }
 
 # ---------------------------------------------------------------- Headway
@@ -480,6 +589,21 @@ headscale:
   url: $hs
   public_url: $hs
   api_key_path: $apikey
+EOF
+}
+
+# append_headway_oidc FILE PORT ISSUER SECRET_FILE: add single sign-on through
+# ISSUER (client headway, PKCE, sign-out at the provider too) to FILE.
+append_headway_oidc() {
+	local file=$1 port=$2 issuer=$3 secret=$4
+	cat >>"$file" <<EOF
+oidc:
+  issuer: $issuer
+  client_id: headway
+  client_secret_path: $secret
+  use_pkce: true
+  use_end_session: true
+  post_logout_redirect_uri: http://127.0.0.1:$port/admin/login?signed_out=1
 EOF
 }
 

@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"headway"
+	"headway/backend/auth"
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/httpapi"
+	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/version"
 	"headway/frontend"
@@ -23,6 +25,40 @@ import (
 
 // shutdownGrace is how long in-flight requests get to finish after SIGTERM.
 const shutdownGrace = 15 * time.Second
+
+// pruneInterval is how often expired sessions and login attempts are deleted.
+const pruneInterval = 10 * time.Minute
+
+// relyingParty builds the OpenID Connect relying party, or nil when single
+// sign-on is not configured. With only_start_if_oidc_is_available the
+// identity provider must answer now; otherwise discovery waits for the first sign-in.
+func relyingParty(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*oidc.Provider, error) {
+	if !cfg.OIDC.Enabled() {
+		return nil, nil
+	}
+	o := cfg.OIDC
+	provider := oidc.New(oidc.Config{
+		Issuer:                  o.Issuer,
+		ClientID:                o.ClientID,
+		ClientSecret:            o.ClientSecret.Reveal(),
+		RedirectURI:             cfg.Server.RedirectURI(),
+		Scopes:                  o.Scopes(),
+		ExtraParams:             o.ExtraParams,
+		UsePKCE:                 o.UsePKCE,
+		TokenEndpointAuthMethod: o.TokenEndpointAuthMethod,
+		AuthorizationEndpoint:   o.AuthorizationEndpoint,
+		TokenEndpoint:           o.TokenEndpoint,
+		UserinfoEndpoint:        o.UserinfoEndpoint,
+		JWKSURI:                 o.JWKSURI,
+		EndSessionEndpoint:      o.EndSessionEndpoint,
+	}, logger)
+	if o.OnlyStartIfOIDCIsAvailable {
+		if err := provider.Ready(ctx); err != nil {
+			return nil, fmt.Errorf("oidc.only_start_if_oidc_is_available is set and the identity provider is not available: %w", err)
+		}
+	}
+	return provider, nil
+}
 
 func printVersion(stdout io.Writer) error {
 	_, err := fmt.Fprintln(stdout, "headway", version.Version)
@@ -83,6 +119,23 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 	}
 	defer db.Close()
 
+	authService, err := auth.New(auth.Options{
+		Store:        db,
+		Headscale:    auth.NewHeadscaleKeyChecker(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal()),
+		CookieSecret: cfg.Server.CookieSecret.Reveal(),
+		IdleTimeout:  cfg.Server.SessionIdleTimeout,
+		MaxAge:       cfg.Server.SessionMaxAge,
+		Logger:       logger,
+	})
+	if err != nil {
+		return err
+	}
+	go authService.RunPruner(ctx, pruneInterval)
+	provider, err := relyingParty(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+
 	spa, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
 		return err
@@ -93,6 +146,8 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		Version:   version.Version,
 		DB:        db,
 		Headscale: headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal()),
+		Auth:      authService,
+		OIDC:      provider,
 		Contract:  headway.OpenAPI,
 		SPA:       spa,
 	})

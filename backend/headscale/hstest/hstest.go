@@ -46,8 +46,9 @@ type Server struct {
 	Binary     string
 	Version    string // the release Binary was chosen for ("" when set by HEADWAY_HEADSCALE_BIN)
 
-	addr    string // 127.0.0.1:PORT
-	logPath string
+	addr       string // 127.0.0.1:PORT
+	logPath    string
+	policyMode string // the config's policy section
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
@@ -58,7 +59,8 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	version string
+	version    string
+	policyFile *string
 }
 
 // WithVersion runs the Headscale built for release v (for example
@@ -66,6 +68,13 @@ type options struct {
 // precedence over HEADWAY_HEADSCALE_BIN.
 func WithVersion(v string) Option {
 	return func(o *options) { o.version = v }
+}
+
+// WithPolicyFile runs Headscale with policy.mode: file, reading the policy
+// (HuJSON) from a file holding text, instead of the default policy.mode:
+// database with no policy.
+func WithPolicyFile(text string) Option {
+	return func(o *options) { o.policyFile = &text }
 }
 
 // Start runs a fresh Headscale and returns once it answers /health and an API
@@ -102,6 +111,14 @@ func Start(t testing.TB, opts ...Option) *Server {
 
 	if err := os.WriteFile(filepath.Join(dir, "derp.yaml"), []byte(derpYAML), 0o600); err != nil {
 		t.Fatalf("hstest: write derp map: %v", err)
+	}
+	s.policyMode = "{mode: database}"
+	if o.policyFile != nil {
+		path := filepath.Join(dir, "policy.hujson")
+		if err := os.WriteFile(path, []byte(*o.policyFile), 0o600); err != nil {
+			t.Fatalf("hstest: write policy file: %v", err)
+		}
+		s.policyMode = "{mode: file, path: " + path + "}"
 	}
 
 	// The port is picked by listening on :0 and closing; another process may
@@ -295,7 +312,7 @@ func (s *Server) logTail(n int) string {
 }
 
 func (s *Server) config() string {
-	r := strings.NewReplacer("DIR", s.Dir, "ADDR", s.addr)
+	r := strings.NewReplacer("DIR", s.Dir, "ADDR", s.addr, "POLICY", s.policyMode)
 	return r.Replace(configYAML)
 }
 
@@ -309,7 +326,7 @@ derp: {paths: [DIR/derp.yaml], auto_update_enabled: false}
 disable_check_updates: true
 database: {type: sqlite, sqlite: {path: DIR/db.sqlite}}
 unix_socket: DIR/headscale.sock
-policy: {mode: database}
+policy: POLICY
 dns: {magic_dns: true, base_domain: hs.test, override_local_dns: false}
 log: {level: info}
 `

@@ -35,17 +35,9 @@ func (s *Server) CreateUser(t testing.TB, name string) string {
 // second (Headscale answers the register call after its batching delay).
 func AddDebugNode(t testing.TB, s *Server, user, name string) string {
 	t.Helper()
-	b := make([]byte, 18) // 24 URL-safe characters
-	if _, err := rand.Read(b); err != nil {
-		t.Fatalf("hstest: %v", err)
-	}
-	authID := "hskey-authreq-" + base64.RawURLEncoding.EncodeToString(b)
-
+	authID := AddPendingNode(t, s, user, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := s.post(ctx, "/api/v1/debug/node", map[string]string{"user": user, "key": authID, "name": name}, nil); err != nil {
-		t.Fatalf("hstest: add debug node %q for user %q: %v", name, user, err)
-	}
 	var out struct {
 		Node struct {
 			ID string `json:"id"`
@@ -58,6 +50,27 @@ func AddDebugNode(t testing.TB, s *Server, user, name string) string {
 		t.Fatalf("hstest: register debug node %q: unexpected node id %q", name, out.Node.ID)
 	}
 	return out.Node.ID
+}
+
+// AddPendingNode queues a registration for a node called name through
+// Headscale's debug endpoint (POST /api/v1/debug/node) and returns its auth
+// id ("hskey-authreq-…"), as a client waiting for a web login would have it.
+// The user (by name) must exist; no node exists until the registration is
+// completed, for example by POST /api/v1/auth/register.
+func AddPendingNode(t testing.TB, s *Server, user, name string) string {
+	t.Helper()
+	b := make([]byte, 18) // 24 URL-safe characters
+	if _, err := rand.Read(b); err != nil {
+		t.Fatalf("hstest: %v", err)
+	}
+	authID := "hskey-authreq-" + base64.RawURLEncoding.EncodeToString(b)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := s.post(ctx, "/api/v1/debug/node", map[string]string{"user": user, "key": authID, "name": name}, nil); err != nil {
+		t.Fatalf("hstest: add debug node %q for user %q: %v", name, user, err)
+	}
+	return authID
 }
 
 // post sends an authenticated JSON request to this server's REST API.

@@ -21,6 +21,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/apikey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a Headscale API key
+         * @description Checks the key against Headscale and starts a session with full
+         *     access that ends no later than the key expires. The key is stored
+         *     encrypted on the server, never in the cookie.
+         *     Error codes: `api_key_login_disabled` (403), `api_key_malformed` (400),
+         *     `api_key_unknown` (401), `api_key_expired` (401), `headscale_unavailable` (502).
+         */
+        post: operations["signInWithAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the current session
+         * @description Deletes the session on the server and clears the cookie. When
+         *     `oidc.use_end_session` is on and the identity provider offers it, the
+         *     answer carries the provider's end-session URL to visit next.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/login-error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explain a sign-in failure
+         * @description A failed OpenID Connect sign-in ends on `/admin/login?error=CODE&detail=DETAIL`.
+         *     This returns the message and the fix for that code, written by the
+         *     server, so that a crafted link cannot make the page say anything else.
+         */
+        get: operations["getLoginError"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is calling
+         * @description The signed-in principal, its role as stored, its linked Headscale user, and the CSRF token of its session.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's sessions
+         * @description Every live session of the signed-in console user (or, for an API-key session, just that one).
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the caller's sessions
+         * @description Ends the session at once. Error codes `session_not_found` (404) when it is not one of the caller's.
+         */
+        delete: operations["revokeSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -64,10 +192,78 @@ export interface components {
             error?: string;
         };
         SignInMethods: {
-            /** @description Whether single sign-on through OpenID Connect is configured. */
-            oidc: boolean;
+            oidc: components["schemas"]["OIDCStatus"];
             /** @description Whether signing in with a Headscale API key is allowed. */
             apiKey: boolean;
+            /** @description Whether session cookies are marked Secure; browsers drop them over plain HTTP. */
+            cookieSecure: boolean;
+        };
+        OIDCStatus: {
+            /** @description Whether single sign-on through OpenID Connect is configured. */
+            configured: boolean;
+            /** @description Whether the identity provider answered (its discovery document could be read). */
+            available: boolean;
+            error?: components["schemas"]["ErrorBody"];
+        };
+        APIKeySignIn: {
+            /** @description A Headscale API key (`headscale apikeys create`). */
+            apiKey: string;
+        };
+        SignOutResult: {
+            /** @description The identity provider's end-session URL to visit next, when RP-initiated logout is on. */
+            endSessionUrl?: string;
+        };
+        Me: {
+            /**
+             * @description How the caller signed in; `bearer` is a script sending a key with each request, without a session.
+             * @enum {string}
+             */
+            kind: "oidc" | "api_key" | "bearer";
+            user?: components["schemas"]["ConsoleUser"];
+            /** @description For API-key principals, the key's public prefix. */
+            apiKeyPrefix?: string;
+            /** @description The current session; absent for bearer callers. */
+            session?: components["schemas"]["Session"];
+            /** @description Send it as `X-CSRF-Token` on unsafe requests with the session cookie. Absent for bearer callers. */
+            csrfToken?: string;
+        };
+        ConsoleUser: {
+            id: string;
+            email: string;
+            emailVerified: boolean;
+            name: string;
+            preferredUsername: string;
+            picture: string;
+            role: components["schemas"]["Role"];
+            /** @description The linked Headscale user, when linked. */
+            headscaleUserId?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastLoginAt?: string;
+        };
+        /** @enum {string} */
+        Role: "owner" | "admin" | "network_admin" | "it_admin" | "auditor" | "viewer" | "member";
+        Session: {
+            id: string;
+            /** @enum {string} */
+            kind: "oidc" | "api_key";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastSeenAt: string;
+            /**
+             * Format: date-time
+             * @description When the session ends at the latest (absolute timeout or key expiry); idle sessions end sooner.
+             */
+            expiresAt: string;
+            userAgent?: string;
+            clientIp?: string;
+            /** @description Whether this is the session making the request. */
+            current: boolean;
+        };
+        SessionList: {
+            sessions: components["schemas"]["Session"][];
         };
     };
     responses: {
@@ -105,6 +301,143 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Info"];
                 };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    signInWithAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["APIKeySignIn"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the session cookie is set. */
+            200: {
+                headers: {
+                    /** @description The `headway_session` cookie (HttpOnly, SameSite=Lax, Path=/admin). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            200: {
+                headers: {
+                    /** @description Clears the `headway_session` cookie. */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignOutResult"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getLoginError: {
+        parameters: {
+            query: {
+                code: string;
+                detail?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The explanation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    revokeSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             default: components["responses"]["Error"];
         };

@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { ApiError, api, unwrap } from '@/lib/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, api, onUnauthorized, setCsrfToken, unwrap } from '@/lib/api';
 import { jsonResponse } from '@/testing/render';
 
 async function callError(response: Response | Error): Promise<ApiError> {
@@ -21,7 +21,7 @@ describe('unwrap', () => {
     const info = {
       version: '0.1.0',
       headscale: { reachable: true, publicUrl: 'https://hs.example.com' },
-      signIn: { oidc: false, apiKey: true },
+      signIn: { oidc: { configured: false, available: false }, apiKey: true, cookieSecure: false },
     };
     vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(jsonResponse(info))));
     await expect(unwrap(api.GET('/info'))).resolves.toEqual(info);
@@ -66,5 +66,65 @@ describe('unwrap', () => {
     const err = await callError(new TypeError('Failed to fetch'));
     expect(err).toMatchObject({ status: 0, code: 'network_error', message: 'Could not reach Headway.' });
     expect(err.cause).toBeInstanceOf(TypeError);
+  });
+});
+
+describe('session middleware', () => {
+  afterEach(() => {
+    setCsrfToken(undefined);
+  });
+
+  function captureRequests(status = 200) {
+    const requests: Request[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((request: Request) => {
+        requests.push(request);
+        return Promise.resolve(
+          status === 200
+            ? jsonResponse({ sessions: [] })
+            : jsonResponse({ error: { code: 'unauthenticated', message: 'Not signed in.' } }, { status }),
+        );
+      }),
+    );
+    return requests;
+  }
+
+  it('sends the CSRF token on unsafe methods only', async () => {
+    const requests = captureRequests();
+    setCsrfToken('tok-123');
+
+    await unwrap(api.GET('/sessions'));
+    await api.POST('/auth/logout');
+    await api.DELETE('/sessions/{sessionId}', { params: { path: { sessionId: 's1' } } });
+
+    expect(requests.map((r) => [r.method, r.headers.get('X-CSRF-Token')])).toEqual([
+      ['GET', null],
+      ['POST', 'tok-123'],
+      ['DELETE', 'tok-123'],
+    ]);
+  });
+
+  it('sends no CSRF header without a session', async () => {
+    const requests = captureRequests();
+    await api.POST('/auth/apikey', { body: { apiKey: 'k' } });
+    expect(requests[0]?.headers.has('X-CSRF-Token')).toBe(false);
+  });
+
+  it('reports a 401 from ordinary calls, not from /me or sign-in', async () => {
+    captureRequests(401);
+    const listener = vi.fn();
+    const stop = onUnauthorized(listener);
+    try {
+      await api.GET('/me');
+      await api.POST('/auth/apikey', { body: { apiKey: 'k' } });
+      expect(listener).not.toHaveBeenCalled();
+      await api.GET('/sessions');
+      expect(listener).toHaveBeenCalledTimes(1);
+    } finally {
+      stop();
+    }
+    await api.GET('/sessions');
+    expect(listener).toHaveBeenCalledTimes(1);
   });
 });

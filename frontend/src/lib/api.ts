@@ -45,6 +45,55 @@ export const api = createClient<paths>({
   headers: { Accept: 'application/json' },
 });
 
+// ---- Session-bound request handling -------------------------------------
+
+// The CSRF token of the current session. The me query (GET /me) and API-key
+// sign-in put it here; the middleware below sends it on unsafe requests.
+let csrfToken: string | undefined;
+
+/** setCsrfToken records the current session's CSRF token (undefined when signed out). */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token || undefined;
+}
+
+/** getCsrfToken returns the token sent as X-CSRF-Token, if any. */
+export function getCsrfToken(): string | undefined {
+  return csrfToken;
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/**
+ * onUnauthorized calls listener whenever a call answers 401 (other than
+ * GET /me and the sign-in operations, whose 401s are expected answers):
+ * the session ended, so whoever tracks it should check again. Returns a
+ * function that removes the listener.
+ */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => {
+    unauthorizedListeners.delete(listener);
+  };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+api.use({
+  onRequest({ request }) {
+    if (!safeMethods.has(request.method.toUpperCase()) && csrfToken) {
+      request.headers.set('X-CSRF-Token', csrfToken);
+    }
+    return request;
+  },
+  onResponse({ response, schemaPath }) {
+    if (response.status === 401 && schemaPath !== '/me' && !schemaPath.startsWith('/auth/')) {
+      for (const listener of unauthorizedListeners) listener();
+    }
+    return undefined;
+  },
+});
+
 type Result<D> = { data?: D; error?: unknown; response: Response };
 
 /**

@@ -12,6 +12,28 @@ globalThis.Request = class extends NodeRequest {
   }
 };
 
-afterEach(() => {
+afterEach(async () => {
   cleanup();
+  // Imported here, not above: the API client must be created after the
+  // Request patch, and static imports run first.
+  const { setCsrfToken } = await import('@/lib/api');
+  setCsrfToken(undefined);
 });
+
+// jsdom has <dialog> but not its methods; model what the tests rely on: the
+// open attribute (which makes it visible to role queries) and the close event.
+if (typeof HTMLDialogElement !== 'undefined' && !('showModal' in HTMLDialogElement.prototype)) {
+  Object.assign(HTMLDialogElement.prototype, {
+    showModal(this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    },
+    show(this: HTMLDialogElement) {
+      this.setAttribute('open', '');
+    },
+    close(this: HTMLDialogElement) {
+      if (!this.hasAttribute('open')) return;
+      this.removeAttribute('open');
+      this.dispatchEvent(new Event('close'));
+    },
+  });
+}

@@ -1,11 +1,15 @@
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useEffect, useRef } from 'react';
+import { useMe } from '@/features/auth/api/get-me';
+import { AccountMenu } from '@/features/auth/components/account-menu';
 
 /** RootLayout is the frame around every page: skip link, header, main. */
 export function RootLayout() {
   const mainRef = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   const shownPath = useRef(pathname);
+  const me = useMe();
+  const signedIn = me.status === 'success' ? me.data : undefined;
 
   // After client-side navigation, move focus to the new page so screen-reader
   // and keyboard users start at its content, as after a full page load.
@@ -25,15 +29,23 @@ export function RootLayout() {
           <NavLink to="/" className="brand" end>
             Headway
           </NavLink>
-          <nav aria-label="Main">
-            <ul className="nav">
-              <li>
-                <NavLink to="/" end>
-                  Status
-                </NavLink>
-              </li>
-            </ul>
-          </nav>
+          {signedIn && (
+            <>
+              <nav aria-label="Main">
+                <ul className="nav">
+                  <li>
+                    <NavLink to="/" end>
+                      Status
+                    </NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/settings/sessions">Sessions</NavLink>
+                  </li>
+                </ul>
+              </nav>
+              <AccountMenu me={signedIn} />
+            </>
+          )}
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="site-main">

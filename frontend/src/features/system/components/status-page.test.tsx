@@ -8,7 +8,7 @@ import { jsonResponse, renderWithQuery } from '@/testing/render';
 const reachable: Info = {
   version: '0.1.0',
   headscale: { reachable: true, version: 'v0.29.2', publicUrl: 'https://hs.example.com' },
-  signIn: { oidc: true, apiKey: false },
+  signIn: { oidc: { configured: true, available: true }, apiKey: false, cookieSecure: true },
 };
 
 /** stubFetch replaces the network with answers, one per call (the last repeats). */
@@ -61,7 +61,7 @@ describe('StatusPage', () => {
           publicUrl: 'https://hs.example.com',
           error: 'dial tcp 127.0.0.1:8080: connect: connection refused',
         },
-        signIn: { oidc: false, apiKey: true },
+        signIn: { oidc: { configured: false, available: false }, apiKey: true, cookieSecure: false },
       }),
     );
     renderWithQuery(<StatusPage />);

@@ -79,12 +79,20 @@ function StatusDetails({ info }: { info: Info }) {
         <dl className="facts">
           <dt>Single sign-on (OpenID Connect)</dt>
           <dd>
-            {signIn.oidc ? (
+            {!signIn.oidc.configured ? (
+              <StatusText tone="neutral">Not configured</StatusText>
+            ) : signIn.oidc.available ? (
               <StatusText tone="ok">Configured</StatusText>
             ) : (
-              <StatusText tone="neutral">Not configured</StatusText>
+              <StatusText tone="bad">Unavailable</StatusText>
             )}
           </dd>
+          {signIn.oidc.configured && !signIn.oidc.available && (
+            <>
+              <dt>Why</dt>
+              <dd>{signIn.oidc.error?.message ?? 'The identity provider did not answer.'}</dd>
+            </>
+          )}
           <dt>Headscale API key</dt>
           <dd>
             {signIn.apiKey ? (

@@ -1,0 +1,88 @@
+import { vi } from 'vitest';
+import type { components } from '@/api/schema';
+import { jsonResponse } from '@/testing/render';
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * stubApi replaces the network with handlers keyed by "METHOD /path" (the
+ * path after /admin/api/v1, without the query). Unknown calls fail the test.
+ * It returns the requests made, in order.
+ */
+export function stubApi(handlers: Record<string, Handler>) {
+  const requests: Request[] = [];
+  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push(request.clone());
+    const path = new URL(request.url).pathname.replace(/^\/admin\/api\/v1/, '');
+    const handler = handlers[`${request.method} ${path}`];
+    if (!handler) throw new Error(`unexpected call: ${request.method} ${path}`);
+    return handler(request);
+  });
+  vi.stubGlobal('fetch', fetch);
+  return { fetch, requests };
+}
+
+/** apiError answers with the contract's error shape. */
+export function apiError(status: number, code: string, message: string, hint?: string): Response {
+  return jsonResponse({ error: { code, message, hint } }, { status });
+}
+
+export const unauthenticated = () => apiError(401, 'unauthenticated', 'You are not signed in.');
+
+export type Info = components['schemas']['Info'];
+export type Me = components['schemas']['Me'];
+export type Session = components['schemas']['Session'];
+
+export function info(signIn: Partial<Info['signIn']> = {}): Info {
+  return {
+    version: '0.1.0',
+    headscale: { reachable: true, version: 'v0.29.2', publicUrl: 'https://hs.example.com' },
+    signIn: { oidc: { configured: true, available: true }, apiKey: true, cookieSecure: false, ...signIn },
+  };
+}
+
+export const currentSession: Session = {
+  id: 'sess-current',
+  kind: 'oidc',
+  createdAt: '2025-01-02T10:00:00Z',
+  lastSeenAt: '2025-01-02T11:00:00Z',
+  expiresAt: '2025-01-09T10:00:00Z',
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0',
+  clientIp: '192.0.2.10',
+  current: true,
+};
+
+export const otherSession: Session = {
+  id: 'sess-other',
+  kind: 'oidc',
+  createdAt: '2025-01-01T08:00:00Z',
+  lastSeenAt: '2025-01-01T09:00:00Z',
+  expiresAt: '2025-01-08T08:00:00Z',
+  userAgent: 'Mozilla/5.0 (Macintosh) Safari/605.1.15',
+  clientIp: '198.51.100.7',
+  current: false,
+};
+
+export const oidcMe: Me = {
+  kind: 'oidc',
+  user: {
+    id: 'u1',
+    email: 'alice@example.com',
+    emailVerified: true,
+    name: 'Alice Anderson',
+    preferredUsername: 'alice',
+    picture: '',
+    role: 'owner',
+    createdAt: '2025-01-01T00:00:00Z',
+  },
+  session: currentSession,
+  csrfToken: 'csrf-token-1',
+};
+
+export const apiKeyMe: Me = {
+  kind: 'api_key',
+  apiKeyPrefix: 'abcdefghijkl',
+  session: { ...currentSession, kind: 'api_key' },
+  csrfToken: 'csrf-token-2',
+};
