@@ -17,7 +17,7 @@ func TestPanicBecomesInternalError(t *testing.T) {
 	var logged strings.Builder
 	e := echo.New()
 	e.HTTPErrorHandler = errorHandler(slog.New(slog.NewTextHandler(&logged, nil)))
-	e.Use(middleware.RequestID(), middleware.Recover())
+	e.Use(middleware.RequestID(), recoverPanics())
 	e.GET("/boom", func(echo.Context) error { panic("secret-internal-detail") })
 
 	rec := httptest.NewRecorder()
@@ -26,7 +26,7 @@ func TestPanicBecomesInternalError(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", rec.Code)
 	}
-	var body errorBody
+	var body errorResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestErrorHandlerKeepsTypedErrors(t *testing.T) {
 	})
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/typed", nil))
-	var body errorBody
+	var body errorResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}

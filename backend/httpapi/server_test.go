@@ -11,6 +11,7 @@ import (
 	"testing/fstest"
 
 	"headway"
+	"headway/backend/auth"
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
@@ -36,12 +37,22 @@ func startServer(t *testing.T) *testServer {
 		Server:    config.Server{BaseURL: "http://127.0.0.1", CookieSecret: "0123456789abcdef0123456789abcdef"},
 		Headscale: config.Headscale{URL: hs.URL, PublicURL: "https://hs.example.com", APIKey: config.Secret(hs.APIKey)},
 	}
+	db := storetest.New(t)
+	authService, err := auth.New(auth.Options{
+		Store:        db,
+		Headscale:    auth.NewHeadscaleKeyChecker(hs.URL, hs.APIKey),
+		CookieSecret: cfg.Server.CookieSecret.Reveal(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	handler, err := New(Deps{
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Config:    cfg,
 		Version:   "1.2.3-test",
-		DB:        storetest.New(t),
+		DB:        db,
 		Headscale: headscale.New(hs.URL, hs.APIKey),
+		Auth:      authService,
 		Contract:  headway.OpenAPI,
 		SPA:       testSPA,
 	})
@@ -77,7 +88,7 @@ func decode[T any](t *testing.T, resp *http.Response) T {
 	return v
 }
 
-type errorBody struct {
+type errorResponse struct {
 	Error struct {
 		Code, Message, Hint, RequestID string
 	} `json:"error"`
@@ -92,8 +103,11 @@ type infoBody struct {
 		Error     string
 	}
 	SignIn struct {
-		OIDC   bool `json:"oidc"`
-		APIKey bool `json:"apiKey"`
+		OIDC struct {
+			Configured, Available bool
+		} `json:"oidc"`
+		APIKey       bool `json:"apiKey"`
+		CookieSecure bool `json:"cookieSecure"`
 	}
 }
 
@@ -177,7 +191,7 @@ func TestErrorShape(t *testing.T) {
 			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 				t.Errorf("Content-Type = %q, want JSON", ct)
 			}
-			got := decode[errorBody](t, resp)
+			got := decode[errorResponse](t, resp)
 			if got.Error.Code != tc.wantCode || got.Error.Message == "" {
 				t.Errorf("error = %+v, want code %q with a message", got.Error, tc.wantCode)
 			}
