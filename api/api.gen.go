@@ -42,6 +42,27 @@ func (e MeKind) Valid() bool {
 	}
 }
 
+// Defines values for OnboardingStep.
+const (
+	Connect OnboardingStep = "connect"
+	Done    OnboardingStep = "done"
+	Link    OnboardingStep = "link"
+)
+
+// Valid indicates whether the value is a known member of the OnboardingStep enum.
+func (e OnboardingStep) Valid() bool {
+	switch e {
+	case Connect:
+		return true
+	case Done:
+		return true
+	case Link:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	Admin        Role = "admin"
@@ -105,6 +126,9 @@ type ConsoleUser struct {
 	Email         string    `json:"email"`
 	EmailVerified bool      `json:"emailVerified"`
 
+	// Groups Groups the identity provider reported at the last sign-in.
+	Groups []string `json:"groups"`
+
 	// HeadscaleUserId The linked Headscale user, when linked.
 	HeadscaleUserId   *string    `json:"headscaleUserId,omitempty"`
 	Id                string     `json:"id"`
@@ -113,6 +137,31 @@ type ConsoleUser struct {
 	Picture           string     `json:"picture"`
 	PreferredUsername string     `json:"preferredUsername"`
 	Role              Role       `json:"role"`
+
+	// RolePinned Whether an administrator set the role by hand, so sign-ins leave it alone.
+	RolePinned bool `json:"rolePinned"`
+}
+
+// ConsoleUserList defines model for ConsoleUserList.
+type ConsoleUserList struct {
+	Users []ConsoleUser `json:"users"`
+}
+
+// ConsoleUserUpdate defines model for ConsoleUserUpdate.
+type ConsoleUserUpdate struct {
+	Role *Role `json:"role,omitempty"`
+
+	// RolePinned Whether sign-ins leave the role alone; set false to let `oidc.role_mapping` apply again.
+	RolePinned *bool `json:"rolePinned,omitempty"`
+}
+
+// DeviceSummary defines model for DeviceSummary.
+type DeviceSummary struct {
+	GivenName   string   `json:"givenName"`
+	Id          string   `json:"id"`
+	IpAddresses []string `json:"ipAddresses"`
+	Name        string   `json:"name"`
+	Online      bool     `json:"online"`
 }
 
 // Error defines model for Error.
@@ -137,6 +186,13 @@ type ErrorBody struct {
 	RequestId *string `json:"requestId,omitempty"`
 }
 
+// Grantor defines model for Grantor.
+type Grantor struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  Role   `json:"role"`
+}
+
 // HeadscaleStatus defines model for HeadscaleStatus.
 type HeadscaleStatus struct {
 	// Error Why Headscale is unreachable, when it is.
@@ -154,6 +210,28 @@ type HeadscaleStatus struct {
 	Version *string `json:"version,omitempty"`
 }
 
+// HeadscaleUser defines model for HeadscaleUser.
+type HeadscaleUser struct {
+	CreatedAt   time.Time `json:"createdAt"`
+	DisplayName string    `json:"displayName"`
+	Email       string    `json:"email"`
+	Id          string    `json:"id"`
+
+	// LinkedConsoleUserId The console user linked to this Headscale user, if any.
+	LinkedConsoleUserId *string `json:"linkedConsoleUserId,omitempty"`
+	Name                string  `json:"name"`
+	NodeCount           int     `json:"nodeCount"`
+
+	// Provider `oidc` for users created by Headscale's own sign-in, empty for local users.
+	Provider   string `json:"provider"`
+	ProviderId string `json:"providerId"`
+}
+
+// HeadscaleUserList defines model for HeadscaleUserList.
+type HeadscaleUserList struct {
+	Users []HeadscaleUser `json:"users"`
+}
+
 // Info defines model for Info.
 type Info struct {
 	Headscale HeadscaleStatus `json:"headscale"`
@@ -165,22 +243,42 @@ type Info struct {
 	Version string `json:"version"`
 }
 
+// LinkRequest defines model for LinkRequest.
+type LinkRequest struct {
+	HeadscaleUserId string `json:"headscaleUserId"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	// ApiKeyPrefix For API-key principals, the key's public prefix.
 	ApiKeyPrefix *string `json:"apiKeyPrefix,omitempty"`
 
+	// Capabilities What the caller may do; the server enforces it on every request.
+	Capabilities []string `json:"capabilities"`
+
 	// CsrfToken Send it as `X-CSRF-Token` on unsafe requests with the session cookie. Absent for bearer callers.
 	CsrfToken *string `json:"csrfToken,omitempty"`
 
 	// Kind How the caller signed in; `bearer` is a script sending a key with each request, without a session.
-	Kind    MeKind       `json:"kind"`
-	Session *Session     `json:"session,omitempty"`
-	User    *ConsoleUser `json:"user,omitempty"`
+	Kind MeKind `json:"kind"`
+
+	// NeedsOnboarding Whether a console user has not yet finished or skipped onboarding.
+	NeedsOnboarding bool         `json:"needsOnboarding"`
+	Session         *Session     `json:"session,omitempty"`
+	User            *ConsoleUser `json:"user,omitempty"`
 }
 
 // MeKind How the caller signed in; `bearer` is a script sending a key with each request, without a session.
 type MeKind string
+
+// NewPreAuthKey defines model for NewPreAuthKey.
+type NewPreAuthKey struct {
+	Expiration time.Time `json:"expiration"`
+
+	// Key The full key; shown only once.
+	Key  string `json:"key"`
+	User string `json:"user"`
+}
 
 // OIDCStatus defines model for OIDCStatus.
 type OIDCStatus struct {
@@ -191,6 +289,29 @@ type OIDCStatus struct {
 	Configured bool       `json:"configured"`
 	Error      *ErrorBody `json:"error,omitempty"`
 }
+
+// Onboarding defines model for Onboarding.
+type Onboarding struct {
+	// CanGenerateKey Whether the caller may create a pre-auth key for themselves.
+	CanGenerateKey bool `json:"canGenerateKey"`
+
+	// Candidates Local Headscale users nobody has claimed, offered while the caller is unlinked.
+	Candidates []HeadscaleUser `json:"candidates"`
+
+	// Devices The devices of the caller's Headscale user.
+	Devices []DeviceSummary `json:"devices"`
+
+	// Grantors Console users who can grant roles (configure_iam).
+	Grantors      []Grantor      `json:"grantors"`
+	HeadscaleUser *HeadscaleUser `json:"headscaleUser,omitempty"`
+
+	// LoginServer Headscale's public URL, for `tailscale up --login-server`.
+	LoginServer string         `json:"loginServer"`
+	Step        OnboardingStep `json:"step"`
+}
+
+// OnboardingStep defines model for Onboarding.Step.
+type OnboardingStep string
 
 // Role defines model for Role.
 type Role string
@@ -235,6 +356,9 @@ type SignOutResult struct {
 	EndSessionUrl *string `json:"endSessionUrl,omitempty"`
 }
 
+// UserId defines model for UserId.
+type UserId = string
+
 // GetLoginErrorParams defines parameters for GetLoginError.
 type GetLoginErrorParams struct {
 	Code   string  `form:"code" json:"code"`
@@ -243,6 +367,15 @@ type GetLoginErrorParams struct {
 
 // SignInWithAPIKeyJSONRequestBody defines body for SignInWithAPIKey for application/json ContentType.
 type SignInWithAPIKeyJSONRequestBody = APIKeySignIn
+
+// UpdateConsoleUserJSONRequestBody defines body for UpdateConsoleUser for application/json ContentType.
+type UpdateConsoleUserJSONRequestBody = ConsoleUserUpdate
+
+// LinkConsoleUserJSONRequestBody defines body for LinkConsoleUser for application/json ContentType.
+type LinkConsoleUserJSONRequestBody = LinkRequest
+
+// LinkSelfJSONRequestBody defines body for LinkSelf for application/json ContentType.
+type LinkSelfJSONRequestBody = LinkRequest
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -255,18 +388,51 @@ type ServerInterface interface {
 	// SignOut End the current session
 	// (POST /auth/logout)
 	SignOut(ctx echo.Context) error
+	// ListConsoleUsers Console users with their roles and links
+	// (GET /console-users)
+	ListConsoleUsers(ctx echo.Context) error
+	// DeleteConsoleUser Delete a console user and end their sessions
+	// (DELETE /console-users/{userId})
+	DeleteConsoleUser(ctx echo.Context, userId UserId) error
+	// UpdateConsoleUser Change a console user's role
+	// (PATCH /console-users/{userId})
+	UpdateConsoleUser(ctx echo.Context, userId UserId) error
+	// UnlinkConsoleUser Unlink a console user from their Headscale user
+	// (DELETE /console-users/{userId}/link)
+	UnlinkConsoleUser(ctx echo.Context, userId UserId) error
+	// LinkConsoleUser Link a console user to a Headscale user
+	// (PUT /console-users/{userId}/link)
+	LinkConsoleUser(ctx echo.Context, userId UserId) error
+	// TransferOwnership Make another console user the owner
+	// (POST /console-users/{userId}/transfer-ownership)
+	TransferOwnership(ctx echo.Context, userId UserId) error
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx echo.Context) error
 	// GetMe Who is calling
 	// (GET /me)
 	GetMe(ctx echo.Context) error
+	// GetOnboarding Where the caller stands in onboarding
+	// (GET /onboarding)
+	GetOnboarding(ctx echo.Context) error
+	// CompleteOnboarding Finish onboarding (or skip it); remembered
+	// (POST /onboarding/complete)
+	CompleteOnboarding(ctx echo.Context) error
+	// LinkSelf Link yourself to an unclaimed local Headscale user
+	// (POST /onboarding/link)
+	LinkSelf(ctx echo.Context) error
+	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
+	// (POST /onboarding/preauthkey)
+	CreateOwnPreAuthKey(ctx echo.Context) error
 	// ListSessions The caller's sessions
 	// (GET /sessions)
 	ListSessions(ctx echo.Context) error
 	// RevokeSession Revoke one of the caller's sessions
 	// (DELETE /sessions/{sessionId})
 	RevokeSession(ctx echo.Context, sessionId string) error
+	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
+	// (GET /users)
+	ListHeadscaleUsers(ctx echo.Context) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -317,6 +483,95 @@ func (w *ServerInterfaceWrapper) SignOut(ctx echo.Context) error {
 	return err
 }
 
+// ListConsoleUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConsoleUsers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConsoleUsers(ctx)
+	return err
+}
+
+// DeleteConsoleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConsoleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConsoleUser(ctx, userId)
+	return err
+}
+
+// UpdateConsoleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateConsoleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateConsoleUser(ctx, userId)
+	return err
+}
+
+// UnlinkConsoleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) UnlinkConsoleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnlinkConsoleUser(ctx, userId)
+	return err
+}
+
+// LinkConsoleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) LinkConsoleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LinkConsoleUser(ctx, userId)
+	return err
+}
+
+// TransferOwnership converts echo context to params.
+func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.TransferOwnership(ctx, userId)
+	return err
+}
+
 // GetInfo converts echo context to params.
 func (w *ServerInterfaceWrapper) GetInfo(ctx echo.Context) error {
 	var err error
@@ -332,6 +587,42 @@ func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetMe(ctx)
+	return err
+}
+
+// GetOnboarding converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOnboarding(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOnboarding(ctx)
+	return err
+}
+
+// CompleteOnboarding converts echo context to params.
+func (w *ServerInterfaceWrapper) CompleteOnboarding(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CompleteOnboarding(ctx)
+	return err
+}
+
+// LinkSelf converts echo context to params.
+func (w *ServerInterfaceWrapper) LinkSelf(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.LinkSelf(ctx)
+	return err
+}
+
+// CreateOwnPreAuthKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateOwnPreAuthKey(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateOwnPreAuthKey(ctx)
 	return err
 }
 
@@ -357,6 +648,15 @@ func (w *ServerInterfaceWrapper) RevokeSession(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RevokeSession(ctx, sessionId)
+	return err
+}
+
+// ListHeadscaleUsers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListHeadscaleUsers(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListHeadscaleUsers(ctx)
 	return err
 }
 
@@ -414,6 +714,17 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/me", wrapper.GetMe, options.OperationMiddlewares["getMe"]...)
 	router.GET(options.BaseURL+"/sessions", wrapper.ListSessions, options.OperationMiddlewares["listSessions"]...)
 	router.DELETE(options.BaseURL+"/sessions/:sessionId", wrapper.RevokeSession, options.OperationMiddlewares["revokeSession"]...)
+	router.GET(options.BaseURL+"/console-users", wrapper.ListConsoleUsers, options.OperationMiddlewares["listConsoleUsers"]...)
+	router.DELETE(options.BaseURL+"/console-users/:userId", wrapper.DeleteConsoleUser, options.OperationMiddlewares["deleteConsoleUser"]...)
+	router.PATCH(options.BaseURL+"/console-users/:userId", wrapper.UpdateConsoleUser, options.OperationMiddlewares["updateConsoleUser"]...)
+	router.DELETE(options.BaseURL+"/console-users/:userId/link", wrapper.UnlinkConsoleUser, options.OperationMiddlewares["unlinkConsoleUser"]...)
+	router.PUT(options.BaseURL+"/console-users/:userId/link", wrapper.LinkConsoleUser, options.OperationMiddlewares["linkConsoleUser"]...)
+	router.POST(options.BaseURL+"/console-users/:userId/transfer-ownership", wrapper.TransferOwnership, options.OperationMiddlewares["transferOwnership"]...)
+	router.GET(options.BaseURL+"/users", wrapper.ListHeadscaleUsers, options.OperationMiddlewares["listHeadscaleUsers"]...)
+	router.GET(options.BaseURL+"/onboarding", wrapper.GetOnboarding, options.OperationMiddlewares["getOnboarding"]...)
+	router.POST(options.BaseURL+"/onboarding/link", wrapper.LinkSelf, options.OperationMiddlewares["linkSelf"]...)
+	router.POST(options.BaseURL+"/onboarding/complete", wrapper.CompleteOnboarding, options.OperationMiddlewares["completeOnboarding"]...)
+	router.POST(options.BaseURL+"/onboarding/preauthkey", wrapper.CreateOwnPreAuthKey, options.OperationMiddlewares["createOwnPreAuthKey"]...)
 
 }
 
@@ -555,6 +866,235 @@ func (response SignOutdefaultJSONResponse) VisitSignOutResponse(w http.ResponseW
 	return err
 }
 
+type ListConsoleUsersRequestObject struct {
+}
+
+type ListConsoleUsersResponseObject interface {
+	VisitListConsoleUsersResponse(w http.ResponseWriter) error
+}
+
+type ListConsoleUsers200JSONResponse ConsoleUserList
+
+func (response ListConsoleUsers200JSONResponse) VisitListConsoleUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConsoleUsersdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListConsoleUsersdefaultJSONResponse) VisitListConsoleUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConsoleUserRequestObject struct {
+	UserId UserId `json:"userId"`
+}
+
+type DeleteConsoleUserResponseObject interface {
+	VisitDeleteConsoleUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteConsoleUser204Response struct {
+}
+
+func (response DeleteConsoleUser204Response) VisitDeleteConsoleUserResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConsoleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteConsoleUserdefaultJSONResponse) VisitDeleteConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsoleUserRequestObject struct {
+	UserId UserId `json:"userId"`
+	Body   *UpdateConsoleUserJSONRequestBody
+}
+
+type UpdateConsoleUserResponseObject interface {
+	VisitUpdateConsoleUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateConsoleUser200JSONResponse ConsoleUser
+
+func (response UpdateConsoleUser200JSONResponse) VisitUpdateConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateConsoleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UpdateConsoleUserdefaultJSONResponse) VisitUpdateConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnlinkConsoleUserRequestObject struct {
+	UserId UserId `json:"userId"`
+}
+
+type UnlinkConsoleUserResponseObject interface {
+	VisitUnlinkConsoleUserResponse(w http.ResponseWriter) error
+}
+
+type UnlinkConsoleUser200JSONResponse ConsoleUser
+
+func (response UnlinkConsoleUser200JSONResponse) VisitUnlinkConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnlinkConsoleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response UnlinkConsoleUserdefaultJSONResponse) VisitUnlinkConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkConsoleUserRequestObject struct {
+	UserId UserId `json:"userId"`
+	Body   *LinkConsoleUserJSONRequestBody
+}
+
+type LinkConsoleUserResponseObject interface {
+	VisitLinkConsoleUserResponse(w http.ResponseWriter) error
+}
+
+type LinkConsoleUser200JSONResponse ConsoleUser
+
+func (response LinkConsoleUser200JSONResponse) VisitLinkConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkConsoleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response LinkConsoleUserdefaultJSONResponse) VisitLinkConsoleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TransferOwnershipRequestObject struct {
+	UserId UserId `json:"userId"`
+}
+
+type TransferOwnershipResponseObject interface {
+	VisitTransferOwnershipResponse(w http.ResponseWriter) error
+}
+
+type TransferOwnership200JSONResponse ConsoleUser
+
+func (response TransferOwnership200JSONResponse) VisitTransferOwnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type TransferOwnershipdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response TransferOwnershipdefaultJSONResponse) VisitTransferOwnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetInfoRequestObject struct {
 }
 
@@ -620,6 +1160,159 @@ type GetMedefaultJSONResponse struct {
 }
 
 func (response GetMedefaultJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnboardingRequestObject struct {
+}
+
+type GetOnboardingResponseObject interface {
+	VisitGetOnboardingResponse(w http.ResponseWriter) error
+}
+
+type GetOnboarding200JSONResponse Onboarding
+
+func (response GetOnboarding200JSONResponse) VisitGetOnboardingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOnboardingdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetOnboardingdefaultJSONResponse) VisitGetOnboardingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteOnboardingRequestObject struct {
+}
+
+type CompleteOnboardingResponseObject interface {
+	VisitCompleteOnboardingResponse(w http.ResponseWriter) error
+}
+
+type CompleteOnboarding200JSONResponse Onboarding
+
+func (response CompleteOnboarding200JSONResponse) VisitCompleteOnboardingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteOnboardingdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CompleteOnboardingdefaultJSONResponse) VisitCompleteOnboardingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkSelfRequestObject struct {
+	Body *LinkSelfJSONRequestBody
+}
+
+type LinkSelfResponseObject interface {
+	VisitLinkSelfResponse(w http.ResponseWriter) error
+}
+
+type LinkSelf200JSONResponse Onboarding
+
+func (response LinkSelf200JSONResponse) VisitLinkSelfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LinkSelfdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response LinkSelfdefaultJSONResponse) VisitLinkSelfResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOwnPreAuthKeyRequestObject struct {
+}
+
+type CreateOwnPreAuthKeyResponseObject interface {
+	VisitCreateOwnPreAuthKeyResponse(w http.ResponseWriter) error
+}
+
+type CreateOwnPreAuthKey201JSONResponse NewPreAuthKey
+
+func (response CreateOwnPreAuthKey201JSONResponse) VisitCreateOwnPreAuthKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOwnPreAuthKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateOwnPreAuthKeydefaultJSONResponse) VisitCreateOwnPreAuthKeyResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -702,6 +1395,44 @@ func (response RevokeSessiondefaultJSONResponse) VisitRevokeSessionResponse(w ht
 	return err
 }
 
+type ListHeadscaleUsersRequestObject struct {
+}
+
+type ListHeadscaleUsersResponseObject interface {
+	VisitListHeadscaleUsersResponse(w http.ResponseWriter) error
+}
+
+type ListHeadscaleUsers200JSONResponse HeadscaleUserList
+
+func (response ListHeadscaleUsers200JSONResponse) VisitListHeadscaleUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListHeadscaleUsersdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListHeadscaleUsersdefaultJSONResponse) VisitListHeadscaleUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// SignInWithAPIKey Sign in with a Headscale API key
@@ -713,18 +1444,51 @@ type StrictServerInterface interface {
 	// SignOut End the current session
 	// (POST /auth/logout)
 	SignOut(ctx context.Context, request SignOutRequestObject) (SignOutResponseObject, error)
+	// ListConsoleUsers Console users with their roles and links
+	// (GET /console-users)
+	ListConsoleUsers(ctx context.Context, request ListConsoleUsersRequestObject) (ListConsoleUsersResponseObject, error)
+	// DeleteConsoleUser Delete a console user and end their sessions
+	// (DELETE /console-users/{userId})
+	DeleteConsoleUser(ctx context.Context, request DeleteConsoleUserRequestObject) (DeleteConsoleUserResponseObject, error)
+	// UpdateConsoleUser Change a console user's role
+	// (PATCH /console-users/{userId})
+	UpdateConsoleUser(ctx context.Context, request UpdateConsoleUserRequestObject) (UpdateConsoleUserResponseObject, error)
+	// UnlinkConsoleUser Unlink a console user from their Headscale user
+	// (DELETE /console-users/{userId}/link)
+	UnlinkConsoleUser(ctx context.Context, request UnlinkConsoleUserRequestObject) (UnlinkConsoleUserResponseObject, error)
+	// LinkConsoleUser Link a console user to a Headscale user
+	// (PUT /console-users/{userId}/link)
+	LinkConsoleUser(ctx context.Context, request LinkConsoleUserRequestObject) (LinkConsoleUserResponseObject, error)
+	// TransferOwnership Make another console user the owner
+	// (POST /console-users/{userId}/transfer-ownership)
+	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx context.Context, request GetInfoRequestObject) (GetInfoResponseObject, error)
 	// GetMe Who is calling
 	// (GET /me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// GetOnboarding Where the caller stands in onboarding
+	// (GET /onboarding)
+	GetOnboarding(ctx context.Context, request GetOnboardingRequestObject) (GetOnboardingResponseObject, error)
+	// CompleteOnboarding Finish onboarding (or skip it); remembered
+	// (POST /onboarding/complete)
+	CompleteOnboarding(ctx context.Context, request CompleteOnboardingRequestObject) (CompleteOnboardingResponseObject, error)
+	// LinkSelf Link yourself to an unclaimed local Headscale user
+	// (POST /onboarding/link)
+	LinkSelf(ctx context.Context, request LinkSelfRequestObject) (LinkSelfResponseObject, error)
+	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
+	// (POST /onboarding/preauthkey)
+	CreateOwnPreAuthKey(ctx context.Context, request CreateOwnPreAuthKeyRequestObject) (CreateOwnPreAuthKeyResponseObject, error)
 	// ListSessions The caller's sessions
 	// (GET /sessions)
 	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
 	// RevokeSession Revoke one of the caller's sessions
 	// (DELETE /sessions/{sessionId})
 	RevokeSession(ctx context.Context, request RevokeSessionRequestObject) (RevokeSessionResponseObject, error)
+	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
+	// (GET /users)
+	ListHeadscaleUsers(ctx context.Context, request ListHeadscaleUsersRequestObject) (ListHeadscaleUsersResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -833,6 +1597,200 @@ func (sh *strictHandler) SignOut(ctx echo.Context) error {
 	return nil
 }
 
+// ListConsoleUsers operation middleware
+func (sh *strictHandler) ListConsoleUsers(ctx echo.Context) error {
+	var request ListConsoleUsersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConsoleUsers(ctx.Request().Context(), request.(ListConsoleUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConsoleUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConsoleUsersResponseObject); ok {
+		return validResponse.VisitListConsoleUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConsoleUser operation middleware
+func (sh *strictHandler) DeleteConsoleUser(ctx echo.Context, userId UserId) error {
+	var request DeleteConsoleUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConsoleUser(ctx.Request().Context(), request.(DeleteConsoleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConsoleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConsoleUserResponseObject); ok {
+		return validResponse.VisitDeleteConsoleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateConsoleUser operation middleware
+func (sh *strictHandler) UpdateConsoleUser(ctx echo.Context, userId UserId) error {
+	var request UpdateConsoleUserRequestObject
+
+	request.UserId = userId
+
+	var body UpdateConsoleUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateConsoleUser(ctx.Request().Context(), request.(UpdateConsoleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateConsoleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateConsoleUserResponseObject); ok {
+		return validResponse.VisitUpdateConsoleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnlinkConsoleUser operation middleware
+func (sh *strictHandler) UnlinkConsoleUser(ctx echo.Context, userId UserId) error {
+	var request UnlinkConsoleUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnlinkConsoleUser(ctx.Request().Context(), request.(UnlinkConsoleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnlinkConsoleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnlinkConsoleUserResponseObject); ok {
+		return validResponse.VisitUnlinkConsoleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LinkConsoleUser operation middleware
+func (sh *strictHandler) LinkConsoleUser(ctx echo.Context, userId UserId) error {
+	var request LinkConsoleUserRequestObject
+
+	request.UserId = userId
+
+	var body LinkConsoleUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LinkConsoleUser(ctx.Request().Context(), request.(LinkConsoleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LinkConsoleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LinkConsoleUserResponseObject); ok {
+		return validResponse.VisitLinkConsoleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// TransferOwnership operation middleware
+func (sh *strictHandler) TransferOwnership(ctx echo.Context, userId UserId) error {
+	var request TransferOwnershipRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.TransferOwnership(ctx.Request().Context(), request.(TransferOwnershipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "TransferOwnership")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(TransferOwnershipResponseObject); ok {
+		return validResponse.VisitTransferOwnershipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetInfo operation middleware
 func (sh *strictHandler) GetInfo(ctx echo.Context) error {
 	var request GetInfoRequestObject
@@ -873,6 +1831,121 @@ func (sh *strictHandler) GetMe(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetMeResponseObject); ok {
 		return validResponse.VisitGetMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOnboarding operation middleware
+func (sh *strictHandler) GetOnboarding(ctx echo.Context) error {
+	var request GetOnboardingRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOnboarding(ctx.Request().Context(), request.(GetOnboardingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOnboarding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOnboardingResponseObject); ok {
+		return validResponse.VisitGetOnboardingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CompleteOnboarding operation middleware
+func (sh *strictHandler) CompleteOnboarding(ctx echo.Context) error {
+	var request CompleteOnboardingRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteOnboarding(ctx.Request().Context(), request.(CompleteOnboardingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteOnboarding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CompleteOnboardingResponseObject); ok {
+		return validResponse.VisitCompleteOnboardingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// LinkSelf operation middleware
+func (sh *strictHandler) LinkSelf(ctx echo.Context) error {
+	var request LinkSelfRequestObject
+
+	var body LinkSelfJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.LinkSelf(ctx.Request().Context(), request.(LinkSelfRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "LinkSelf")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(LinkSelfResponseObject); ok {
+		return validResponse.VisitLinkSelfResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateOwnPreAuthKey operation middleware
+func (sh *strictHandler) CreateOwnPreAuthKey(ctx echo.Context) error {
+	var request CreateOwnPreAuthKeyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateOwnPreAuthKey(ctx.Request().Context(), request.(CreateOwnPreAuthKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateOwnPreAuthKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateOwnPreAuthKeyResponseObject); ok {
+		return validResponse.VisitCreateOwnPreAuthKeyResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -927,60 +2000,114 @@ func (sh *strictHandler) RevokeSession(ctx echo.Context, sessionId string) error
 	return nil
 }
 
+// ListHeadscaleUsers operation middleware
+func (sh *strictHandler) ListHeadscaleUsers(ctx echo.Context) error {
+	var request ListHeadscaleUsersRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListHeadscaleUsers(ctx.Request().Context(), request.(ListHeadscaleUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListHeadscaleUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListHeadscaleUsersResponseObject); ok {
+		return validResponse.VisitListHeadscaleUsersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"vFp7b9u4sv8qA90LNAFkJ33sAtdFcZFNu9vcbW+LOHv2AHUR0dLY4loaakkqjk+R734wJPWwLSd9nv8c",
-	"SRwO5/Gb3wzzKUpVWSlCsiaafIo0mkqRQffHK62V5h+pIotk+aeoqkKmwkpFJ38ZRfzMpDmWgn/9t8ZF",
-	"NIn+66STeuLfmhMv7e7uLo4yNKmWFQuJJtEZbQD5ZQySwOYIihBMLiqE2mAGeIN6s85R4zji5UEib3j2",
-	"/uJ33Ezlki6cKpVWFWor/QFEJX/HDf/a2RFeo8hMKgqEs/cXsMINHCV5+0xUcoUbA6lGYTE5HkdxVIrb",
-	"N0hLm0eTJz/9HEelpObvx3FkNxVGk8hYLWnplNT4dy01ZtHkQ6PHx/Y7Nf8LUxvdxdG5IqMK/MOg3tff",
-	"75+dOcsvlC6FjSZRJiyOrCwx2ts3jrAUsuDPh9/8A7VcSNaq/WKuVIGC+JPWAqzORbZvuKscoZC0wqxn",
-	"wdqgjmGdI4V34yHFZDaoVSGMfaOWkr7kkCRKHJRWydTW+sA7jQvUGjM+3EEJWhX4UCRf8je7PpZZ1Fh/",
-	"19ZB4SEVOpXD1nHP6UPx0ubkdqRg8/jBDPxFZZs95f3yg/u5NfvRqTLcD5GpFfMCYyhFmkvCkUaR8RMw",
-	"JFZ4nQqDwCs5SPBWlBXbOyJlrxeqpmzI3bn02LO90Wu1BqtgIW9B2hB/lkECpAGjSrS5pCV/kqnBiCzR",
-	"GLEcOMKfubCwRrKw1oqWMay1tBYJFkpDhaoqcFAgWxSNPZQ44TXILAZRGAWFWi4xi51YjZXS1gzI3XGV",
-	"s3qn/JDP2tScWmFrc0+07J5700traaAmjSLNvUOdgaUFaQYPX9XzQqZ/6GL48H9cvoEMb2SKhgGD3eJk",
-	"9zY8SqyQRcCUCkajgnFhZFDfoPYgPGDyoN/QaZDDobeBILNGjRlIayBHUdgc0hzTVU90Dw1vUBvpK9xO",
-	"5DUSHxkIH4EwbJvgxS4gW/22w/3mdPzkf8ZPHnR2d7y+gYd8fkELte/oFtAfgobdkOEq2xbV+xb60vsW",
-	"ba4y86DV1mLT2WzbJKfjx+PTBw3SSO/VqqhVdcgub/EQLXivcSFv9/X8VWkmBSMmBZWWlMpKFCZ2xGSF",
-	"rL/3BFROwGBYpkYvrtQKB8wwReIA5IBJ/jk6n17+OnJfJqAIajJi0SKFgbW0udvYoHFhliq1kjiGs7lh",
-	"fGLkmKPQqCEVRYF6ODdXkrIDAJpjWAlsRM4Neg6Jl5kwBgjwa8AgZQyowtElp5lL4KBs7B6p2vIKr61z",
-	"MNUlO07JLI1iNv31CjdRHPktej7r1A3LHwy98NldHNWBPt33eZ9p7YaVM9BQ+Ly7eHl+CEXFjZDF/djD",
-	"5pUZkpWWg0ndyAx1h0NHDESZNKlihguZSuuS3ZqqushgzoEgsuNhdEoVLeSy1pgd3t5IWnLllUsaKa6O",
-	"WtXLHN5VSBcv4VwRYcqADp2w4c2+kV70dI17Zhsy+GXgX23crAk1r8pKyWlPaNdKr66bv6Vtf4o6k1bx",
-	"xzcS125VieX8QJBNuyDboTWFRLIX1SA9/ApGntZa4xCB6YJEGnZCP89LsXLkpaMNBxxzW0mN5mxYPG3J",
-	"RMoMCOueFcIyFTkSc6OK2iKw9py8Srv0dnI3x89BZkUrwbAIMEoRalbn885/gPg3mHQAIIZcxr3CFPGL",
-	"WgVGhrNlsP/9tcUxeKdW389b2/YN3nl2KI5DeL2Rxu6HWGNP/i0tluYLoC7sJLQW+4nWCh5UaatUf3az",
-	"3IHJkjgmJXnwFwNNNNeLolDrQzjiy9cU09CkHdhpq9gZEBqhFJq7Tr/0Ocy1WhvUBjKtKo7oEhhDoSqE",
-	"JHh9dfV+WAEXZQ8Yu4f5u/btgvR3V8S2znPI5u9qe4mmLgYCASkLrj1InPfKxyOXhqPGSEysrYIbaaQF",
-	"wtuGeV6+H0mSVnIYc6fByS0N+Kq8nwg7mrsqnNZa2s2UzeLVDTX7c+YpvIszqHOAX9fukltb9Qr9ubOi",
-	"SwaW5o3adM0Tx/TWYnPd0IIuB7wb3EhJBv67b8D/m777f6eVWkDgoDEIWOOcyx5TAkej2hOMZzSjV64g",
-	"s6vcqAsyTAuh0UByO0pFJeaykHaTTAKBah6AaNgUIWZmRkeJJ4uJfwCkCGNIRG1zdmvK3mneCdoEEjaS",
-	"1FHP43GjjqvCkItQKkQZpmQTSD7NfI2eRZNPM9cjzqJ41nSJ7jd30bPo7i6JZ+SGaZDwd47kGde0g6AM",
-	"ShSBWFZaLbUozXjmbC6t4+nBhGzRqMf2A3/nFKuQRCWjSfR0fDp+yp2LsLmLnxM+94mfrrlkUGagcJ1z",
-	"S2Yavg1iKSQZu9XHZawxN1ot1/SYtKiLYkYiTdGwAGF90SPlCh6XWkGt4ADlY7gKD5whlMZsRkip3lSc",
-	"OqopotyFxkDIMBPmlIGNz8hRHzfWMBNIQg27dv3rdSYNGzdL4OjZ6dPjuHtfioKLWHh1ehzPqH1X04rU",
-	"mtybx/1FXuuse9E2Qtc1tdwqgaOfTp8ce9e1YXyRcQPiysCf0uZ+eBq1g4tmzPNdxr1bk9m7bSC1ukb3",
-	"oDdsfnJ6+t32fotDc+Zp1+Dst1TO+ehYFhsUtVNqinbUodM+tiQ72JQ00o5eW1u9o2ITw1SUOJUWX7wR",
-	"tzG8FzZ/ceIo63GLkWKInPgDLEQoHEPnbQ3YDtc72I4mHz7GkanLUuhNOP19tZtTXCyNG1fXNudq1oe6",
-	"aBIGEG4Tn8h+PtP2Bku0Q6VhIWSB2W7T4XoSGUipIki8TbzM/3UyX5y/e/lqVp+ePvk5Qytk8eLlq6uz",
-	"izfJeEZXzJk12lqTR4qAdA4b+O+FvHUg5kCAE7Ob4s03/MWMmpQ2yn8lINVi4cqlpBWkgkhZZuLoJFYs",
-	"3ogN47QfLWJhcCjDfkM/0vZOYfzTokTrYupDKHJ/16g3XY0LU73tFOlHR+/64ednAwV8WKy3W/QFgj7+",
-	"wLTsN4h72cnphLdVIciJHkffN/xf3XpqKNrI47j0g/eviHtV28MF7CUWaHG7odsqIy5K0wKFNv06Atyy",
-	"zShhljmuDV4jZR2yOPLWxvf+VEEtFkyIpY19ePspA6RCaxmU+VwKeahsvKtt9APjY5ssH0ZwVX8JTp93",
-	"dj4E1z8GiLvYCz4L/SL0iOz9kbdFE30ANjw3gO0e8Lg58A/0kZM/4Bp+zv24m4XPudlwY43AFr93Nu/N",
-	"kmPoD+XD2DxQ8sb67RCqhYAy9MKdI8zGWCwfAAF/dThY7hjFBjh87K4cNPcaoiGZ/tmB29RG6fPp5a9g",
-	"1QqJ2xde0Jut7jn/LUb/cVZ11U6Qv9rJrVv/zJWbRoqi4NT7mvzoj1YGPeRbqULe9LB54bG59VvTF7Iv",
-	"4Ehpf0UnqL0XCCtj+Ks21rMHRXi875Q30thpo9KPhM7euOmAkxrLcA+zRmNhIbWx3+60LgAetdFpvsl3",
-	"J5/Cr4vszjuQ6+mAK5k79ousc0OKY+j1Y5CEt9ftHbPrnZ4d9240gZmeImxCoTnPvkMv8UatcNoi+BC3",
-	"436342DtWe7ldw/zsGf7BvDKZN/uQy9oyALf4NFt/P60O+358JFZazNS+vCRj+zpkTdlrYtoEoW2QFTy",
-	"5OZxxN8ELQYv7fs1xw0jKWMvu6miu2vBCilDSt1Y0RGkcc9THvxZrX3eEUafLFHVtkPodja+Zbgx/NJM",
-	"KI1vvGZ04PrlqGl9mPaduLlGEoMAjZnUmNrYBWcltPVbSDOjs/cXx6D0wWauVY8c/9sMs58Zefrz3P+H",
-	"1c7tY3P56Pon19SWDHYGtw/+yMyoV6WOFlqVkPz26gpOSkyOm1HJzl2n525jmDorGyd1RslZbXOl5b9c",
-	"vk3gF3+1yT3g03TvkO4xJiDJWBSZOzIhZkCqVzc9lw0edpF79/Hu3wEAAP//",
+	"3Fx7b9w4kv8qhO6A2ID8mMzsAutgcPA6mYxvPePAndwcMB20aKm6xWmJ1JKU232Bv/uhitSrm2rbcWew",
+	"d/+1JYosVf3qXfKXKFVlpSRIa6KzL1HFNS/Bgqa/PhnQlxn+EjI6iypu8yiOJC8hOotqdzOONPyzFhqy",
+	"6MzqGuLIpDmUHJ+y6wpXGquFXEQPDw+42FRKGqD932mtNP5IlbQgLf7kVVWIlFuh5MkfRkm81u347xrm",
+	"0Vn0bycd2Sfurjlxu9EpGZhUiwo3ic6ic7lmgDdjJiSzOTAlgZmcV8BqAxmDO9DrVQ4ajiN83O+IB55/",
+	"uPwHrCdiIS+JlEqrCrQV7gV4Jf4Ba/y1cSL7GXhmUl4AO/9wyZawZgdJ3l7jlVjC2rBUA7eQHB5HcVTy",
+	"+yuQC5tHZ6//8tc4KoVs/v4u3mJln+2/N3R8btep2z8gtdFDHF0oaVQBKMpt+t352Tlxfq50yW10FmXc",
+	"wpEVJURb58YRlFwUAeH6O/8FWswFZL0Vt0oVwCUuWWhVV2abX+/pOolGZCCtsGtWaXUnMtBMQ6W0hYxx",
+	"SysKbiwzYiGPhETGCQulCVLkL3Ct+Rr/bgXQAXtIx0fcXsglZD0BItBjtspB+nvHIb6ILEgCEnulFkI+",
+	"h8dOwwK7VSK1tR65p2EOWkOGLze6g1YFPKZIN7jGr/0gpIQAp37LweagGZeMZ6WQwljNrdLMgJMSPsxu",
+	"1yznMouZUY3EDCuA3wETlvFCSegxswXKBroFWhmHu02UeV6F3r7jln/rwQu1WIx7SvCI/lwJY7d1COFB",
+	"P1oc7uJtXx23ELrx3m7nR4j6VCGUtsnat6A3xNeKmIT4hsQ+54UBZhUrwLJEiSw9xiWzkleVkIuEoW1f",
+	"M77gTnEDYt9607dwJ1KY1GXJ9Xr7LRfiDuSvY2Af0UlRnWeZBuO90NPtx6hWKVkICSGbF4Kyh2dH+5Ck",
+	"druQ5FuXOeQDNJcfdZB/V9k20tzjo+fRM9vOQ2WwjZeJ5bcFxKzkaS4kHGngGV5hRvIlzFJugOGTCAC4",
+	"52WFMI2ksrO5qmUWMoe5cKHB8KCf1QqxNhf3TFhvnxGpwIRhRpVgcyEXuCRTQYtdgjF8ASHIc8tWIC1b",
+	"aSUXMVtpYS1INleaVaCqAoIbIkfB2DHH4m8zkcWMF0axQi0WkMW0rXNyJrDvhqiI6x3xIZm911zaIEpG",
+	"ffce/MUGnR7kjdmmfULEtn52YrmtzQ5obwpp3fPRwrBaauBp7tBHaBCWCROUVFXfFiL9pIuwpD7dXLGM",
+	"DI9B748Yor17Bx4klovCBwgVOzoq0MkfGdB3oF1AF8CHp2/cynYHcGlWoCFjwhqWAy9sztIc0mXIcsbR",
+	"HWgjXLS8oSbNjq8M84sYN8gbD7lOe1r6hrp5d3r8+m/Hrx9FZvd6fQbvlPneotJMmKrg61FPMI78sbiN",
+	"Ir2enx3T6tQtoSixiR2tYjYXZiuGFHPG5fr4WSGfVBlcqNpZQH9XSAsLF0A0UfI2ceSAEzIuFEj4ZCPD",
+	"oKwPCrWSjXOPGZSVXdMzhUp54Z4Mq5A/+DLEvx1ery+pzjy0rzHYuB+b9TnxKKb2EakNQfr1sdqlnKtt",
+	"WtpU5MlkePuI6Wmbje560OWsv4DNVWYeNRErvu4MxFD/T4+/Oz59VPub3XtZVtSSGuLLlZDLG+cSd7Cn",
+	"U73dx28+EDrxFxjL4D9omIv7bc78pDTm70eYv1dayFRUvDAxRb9LQI45Q8cq2iCoKCmv+K0oRHNiINbA",
+	"7VJeFKBZydcsU2/oknMmDORcaXRFwjIlXbGiCSael/+mRs8/qiUEMDABmVFOZljy30cXk5ufjmhlgkfW",
+	"0vB5G8AYthI29xQaciipUksBx+z81mDYhPbjFrgG7V8rbEKWQmYjcV3HEEQQekH5hiVuzwS9PWfuGWZA",
+	"ZhjncSqyEGXkqj2xMV1StcUnHLWEblmXCBu0kVGMKJgtYR3FkTuiB5+eJQbIzLW8VVzjiTty4qFTyLlh",
+	"Ulm2xhQJM+UcMoaZ8lJUFf5stwy7dk/2o/rulz3EZIyelYhuKBMJZgO52+8fUrFfYfVBw3ltc18X24jl",
+	"7iuhufVv8zTXvgwV2NDzzuuiQKG/YSZHJ6ZksWZKpuHgvOHJbjPiQEBr4z61oXe9vnx7MRa08jsuit2h",
+	"XrjY1YZ9Bxj3ZcKkivQ9U2ldom6lqi4ydovayLPDMGJSJediUevd+bxcYFaGnl9h5qRVvcjZdQXy8i27",
+	"UFJCivEz6zYLH/bC1LNHa9xjW5DhA93biBm5fA8SNLcQrMj2ud4ztS6+YBwN+BGvbU5WBO2XzaE0UNyB",
+	"GeExl5lA4AaM+hXFTsPoD23ArcrWZA7SgosSUz81n5O0V7kooE8cJTRduXEfEUsc+ZwmrE5NwqPmPTpe",
+	"bQaxTyZmWLgJELNwWWqAmoue9TRslSuWcsloPdWcDDtoUTMTvDx8MlFNZvxYbfjZnKbsb0L+encK5uOF",
+	"TzdXLu/fmUYGDZmxUJEt9S4MQRKRzqPGYoStBrWjEUtH2wwJ7wAygHdPVPGmnoXU9MaXDFofu5K0OdWJ",
+	"yY/YldLLWfO3sO1PXmcC5RNHdwJW9FQJ5e2IQ550jnHDGBQCpL2sgkHRV2SXaa01hGpQnVURBlW2HxOV",
+	"fEn1p67yM2I/0cuAOQ9vLwd7gsxM1waxYCw74LdGFbUFhtRjoKM0GTHad334homsaHcwuAUzSkmnyk97",
+	"/5EcuYnfRoKpkMgKbuwE4FndEDQD5wsYZMC7Es0meumljr1j+wzvJBvCsYdXOJds+PnkdLIXnu1MJNuN",
+	"gyQNcrontyP7NXzEpJAuUOaBNiXG1kWhVmPu3oX6E0h9H2rkpEFiYBjXwEqul5Ax9+gbdqvVigx8plVF",
+	"7pZhqMOqggvJfv748UOYAELZI8zuhWab/O1A+g+K9QbvM8bz69regKmLABBAZl60o+XErSjvFanhUcOk",
+	"TzdXzCp2J4ywTMJ9U4+7+XAkpLCCqjaFWqByC8OUDFeJNyinzCGttbDrCbLFkevzm6d0rPEUYigJwD3X",
+	"npJbW/WSkwviYjsp4JjazQrkrsIwa1KZTgecGKhpL3yhZJuB/zm5/pWoUnPmixUx42wFt22mhb60fYPj",
+	"qZzKdxQ3o6gohGcZpAXXYFhyf9RmNuvkzEc7zQXM3lwIRvnOVB4kzmcn7gKTSkLMEgwWUawpSqe5x+Xa",
+	"J6xHQnYVg8PjhhwKlikEJLPOSz+HcMaSL1MXSk+jsy9TKvNPo3jaFPrpdy6knUYPD0k8lTSuwBJcRwmx",
+	"ob4L4zJjJXCfhFdaLTQvzfGUeC4sFXQ8C5GjUa8s5As9qGIVSF6J6Cz6/vj0+PsoptEPws8JvveJm18g",
+	"ZVAm4LguckiXpimTuI6fsYPqdoYUa2u6vNzZJMzqppKnKRjcgFvn9KQih4eulst2Y2/Kj9lHf4EYoTRk",
+	"Uwky1evKUoLdK6fETAKaGT8J4isXU0kZCnWmzBlLvA+bUXg0y4RB5mYJO/jh9PvDuLtf8gKdmL91ehhP",
+	"ZXuvlkupVpLufNd/yFGddTfa2HNWyzYFStjBX05fHzrRtTC+zKIz7wZ+EzZ34ylR23tqOnV7GagZzL48",
+	"DA2p1TVsjvO8Pj3d29m/QGiSZ9IVg7bLTyR8oCgLGeprvROwR5112rYtyYZtSprdDn62trqWxTpmE17C",
+	"RFj48Yrfx+wDt/mPJxSyHrY2MjzvRC8w595xhN63ZWA7vtSZ7ejs989xZJreN739Lt+NKs4XhgaCapuj",
+	"N+ubuujMt2XoEKfILt1oU/gF2JBrmHNRQLZZG/BNA6efSrLE8cTt+R+0548X12/fTevT09d/zQAznR/f",
+	"vvt4fnmVHE/lR4yZNdhaS2cpvKUj24B/z8W9z8S5JcXsGrG3a1wxlY1KG+VWcZZqPid3KeQS00apLEbi",
+	"LreucHvD12inXXcYCgMhDXsPbmrHCSUezMX97p3cP2vQ687H+cbs+DRcb8Drrz8EHHh4W8e36Bkbff6G",
+	"atmv42xpJ6oT3FcFl7T1cbRf+L+7d6Ehb5GHuHQDPl+Be1XbcQf2FgqwMEzoBm6EUJoWwLXp+xGGKdtU",
+	"uuGX2sAMZNZZFgreWnxvF/+oGuQasgRvVwxkKddaeGKeGkKOuY3r2kbfEB/DYHncgqv6OXb6ouPzmLn+",
+	"Noa4w56Xmc8XWS+Q3Y28QZjoAOhD1qO2Hemt7lBYmHb2avTmW0ptc8YtIDcXvvb7GjGjwg6bC20cYMku",
+	"o9n6as1v+b1RAvT9JqF9/Q9VCC286QlA8DLAfw08mzlObzP/5IsbYn5wkEOV3wZfLzBkCb3yTCo7o+UU",
+	"p8UscY7GXYOZgWKOVy3XC7AzuE8xOZjx1CrdhZCeEiJu1s4/0f0fKK4Y4sFZpH7XZssrhdjcLTnxndGA",
+	"f/hhzABmL5ek22izJ4YCBKdToq0WPC7NQdmXphC4TfNQN9NadO8JwiVhlZBoVc+6IUZMJ5Rc0HTxkRtL",
+	"DAwsTmUzyUFE19KKwu3ppiUTH3KyW54uaRiNYzzBfnWV/jTncgFmKt1bqpUk+MaulI2ZD01Q5qqgDma/",
+	"3YaMWbOCp8uYKc24QcoNOhYEYMIOrObSzEE7JTS5qBimWNQTYsNcxoPTUTNTKzkjrsTNbgQ+d0KDZ3ed",
+	"eFGodAkZXqQ/h2DGPV6C8oCTcvOse8P5/rOi7dnbPzk1GnZug1FYTYRlvmPzYmNMyNlQ4VeG+anqZ6ns",
+	"uA0+oUbGwBBvIIP6Yd/GAv650vGNvT2Jx/Fl08LOtSq9eR128L7CyNb2EbfYK2CE9DzeWuEboHT/bwFv",
+	"d7VPSe/fBvRnl/71tH+v6LoKYMuqQfnha1C1ww40ru2odW3jedq1LNbuiy6KRUu+fuPTJLgTqjb++i2k",
+	"qsS4MSuFHPjHxtcpWax7kVxDw8wqF845h7YN1I9+4XVL6/9RoyRh5Zj1csj8wpfAuFTUCRoCp5HUo3Bx",
+	"qwgmTV8gmCa9B0sDlt+QebR/gGt4XZeuucBvVW27od8VX++7+rE1pBkPpnj98LVvYTTZajtb05ZMSt87",
+	"7Phv1sZC+UjRxA0nB8uDCJ5AzyOmwXX3iVBTlHfXRj6wa4i+mNz8xKxagmRqTg/05va2hP8LRH96Ffpj",
+	"Ox7zcl35LVc0ZMWLQsjFV9UT1GAsKiijn9TmVKJrexkLFTtIUCKJn0FqgxPKsYeDTFPp8nGugc010IcR",
+	"5MldoC8htYnPkrirC/ipIj9Hhgsgm8pu+DFmSaYkJIexB2xZEg5Us5xxv0U8mEqaSj+q4nAznBFyzaOR",
+	"sm5viOwbAqd3yk4AvTKD8c+Xown0YIzMWC4zw4TsHdMDmRpMcz4HakRTE6c3vnnI7Au/4l+F493s7R45",
+	"/hNt2tuSHXh0M2EP3zANboCJxhv3wPYmSdoRDg312CkIzcYGwrbedHRbhaZOyvaw4kbYxAsNPFvP3Ck+",
+	"kH8s0I+DqQJZma5k8Hgy0fHD1S4caFzP9IfT05F8YgLFPPp/lw88jvseNvnc+q+U9gJ+yg3WqtYYIhO8",
+	"JKulF/mm89hME16gBJUGXLBzBKE/IU5lum5GnFr/wvhZ6z6uWUJ47EO6/bC0MalunD8wFrth/Wj87Hol",
+	"e/PwWzD4bm8wGA7ejyCBhnpeKvRzpiQc5arW20PTiAWqc36d1Bd+spSKlF7Cvm7fn7cLhjiuQVGIu17D",
+	"zk0yd8HpIBc5UNqN4HLZfuPjn4zZH7WxzhAqCUF7Yuykq1p/u35abwZxRKgNZ2JM4cBYF3i9XM6DICVQ",
+	"oX96gNo8fPLF/3qs44IhS7/zSmJIYcMD+btbDqL38S99d6MkbA61bwv0Bu7UEiZtWy/U8B/+/5v2XZ71",
+	"L3Ce1HxxxOyh+eI2CnHgZRJ9vHU5mJD/piqy/eHnaPtyM+XcW7ty41OPuN+x9P8IgaWqpqaPb11CNjBH",
+	"fTm035Lu6mUOSwVfNgcxf//8EHfTnr9/RuC5yQUH6FoX0VnkJ3Z4JU7uvqMSlKdh5DPFrrxBc8KUebmB",
+	"X/paCSqQGciUJn6dc+3pi6szIFk7PveIB33eAyoDxa5uhwau9+VAzJoPB2LmvxuImftsIGYu6D5sigrC",
+	"BT0GY5QNWfUodOXu0a83ttZ7UcSBgSk0wTTQ3vRK0Ha4ALzNg31i29uw5xy3d510w9sU0de2q5m00/0D",
+	"LT9mf29mrI0bHZvKke+8DprhLSWy9IQmM5OYcaYhExpSG5Mlrbi27ghhpvL8w+UhU3p0HK0lT9IEyzo8",
+	"vzGVboDjjf+wdfitaaNINAFGY3klemYDwxd/ZaayVzc6oOZH8v7dR3ZSQnLYDHtufNnqpk+O2YS4bGjX",
+	"qUwwiFJa/A8ZozP2d/ch67Q+Pf0+3XpJugxJ03ylV5YAGYaIHUWuFuGlTGb24fPD/wYAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

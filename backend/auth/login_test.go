@@ -219,7 +219,7 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	iss, err := f.svc.SignInOIDC(t.Context(), alice(), meta)
+	iss, err := f.svc.SignInOIDC(t.Context(), alice(), "", meta)
 	if err != nil {
 		t.Fatal(err)
 	}

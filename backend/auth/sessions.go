@@ -51,6 +51,7 @@ type Issued struct {
 	Token     string
 	CSRFToken string
 	Session   Session
+	User      *store.ConsoleUser // the console user signed in; nil for API-key sessions
 }
 
 // LogValue keeps the tokens of a new session out of logs.
@@ -118,9 +119,12 @@ type Profile struct {
 }
 
 // SignInOIDC records the console user (issuer, subject) with its current
-// profile (a new user gets the default role; a known one keeps its role) and
-// opens a new OIDC session for it.
-func (s *Service) SignInOIDC(ctx context.Context, p Profile, meta ClientMeta) (Issued, error) {
+// profile and opens a new OIDC session for it. claimedRole is the role the
+// identity provider's claims give ("" means member; never owner): a new user
+// gets it, and so does a known one unless its role is pinned or it is the
+// owner. While the console has no owner, the user signing in becomes the
+// owner; concurrent first sign-ins yield exactly one.
+func (s *Service) SignInOIDC(ctx context.Context, p Profile, claimedRole string, meta ClientMeta) (Issued, error) {
 	if p.Issuer == "" || p.Subject == "" {
 		return Issued{}, errors.New("sign in oidc: issuer and subject are required")
 	}
@@ -131,6 +135,7 @@ func (s *Service) SignInOIDC(ctx context.Context, p Profile, meta ClientMeta) (I
 		u, err := q.UpsertOIDCConsoleUser(ctx, store.ConsoleUserProfile{
 			Issuer: p.Issuer, Subject: p.Subject, Email: p.Email, EmailVerified: p.EmailVerified,
 			Name: p.Name, PreferredUsername: p.PreferredUsername, Picture: p.Picture, Groups: p.Groups,
+			Role: claimedRole,
 		}, now)
 		if err != nil {
 			return err
@@ -143,6 +148,7 @@ func (s *Service) SignInOIDC(ctx context.Context, p Profile, meta ClientMeta) (I
 			CreatedAt:     now,
 			ExpiresAt:     expires,
 		}, "", p.IDToken)
+		issued.User = &u
 		return err
 	})
 	if err != nil {

@@ -28,7 +28,7 @@ func bob() auth.Profile {
 
 func signIn(t *testing.T, f fixture, p auth.Profile) auth.Issued {
 	t.Helper()
-	iss, err := f.svc.SignInOIDC(t.Context(), p, meta)
+	iss, err := f.svc.SignInOIDC(t.Context(), p, "", meta)
 	if err != nil {
 		t.Fatalf("SignInOIDC(%s) error: %v", p.Subject, err)
 	}
@@ -79,9 +79,13 @@ func TestSignInOIDC(t *testing.T) {
 	if p.Kind != auth.KindOIDC || p.SessionID != iss.Session.ID || p.User == nil || !p.ExpiresAt.Equal(start.Add(time.Hour)) {
 		t.Fatalf("Authenticate() = %+v, want the oidc session %s with its user", p, iss.Session.ID)
 	}
-	if p.User.Subject != "alice-sub" || p.User.Email != "alice@example.com" || p.User.Role != "member" ||
+	// The console's first OIDC user becomes its owner.
+	if p.User.Subject != "alice-sub" || p.User.Email != "alice@example.com" || p.User.Role != "owner" ||
 		!cmp.Equal(p.User.Groups, []string{"ops"}) {
-		t.Errorf("Authenticate().User = %+v, want alice, a member in ops", p.User)
+		t.Errorf("Authenticate().User = %+v, want alice, the owner, in ops", p.User)
+	}
+	if iss.User == nil || iss.User.ID != p.User.ID || iss.User.Role != "owner" {
+		t.Errorf("SignInOIDC().User = %+v, want alice (id %d), the owner", iss.User, p.User.ID)
 	}
 
 	// Only the token's hash is stored, and the ID token is sealed.
@@ -108,8 +112,43 @@ func TestSignInOIDC(t *testing.T) {
 	}
 	authenticate(t, f, iss.Token)
 
-	if _, err := f.svc.SignInOIDC(t.Context(), auth.Profile{Issuer: "https://idp.example"}, meta); err == nil {
+	if _, err := f.svc.SignInOIDC(t.Context(), auth.Profile{Issuer: "https://idp.example"}, "", meta); err == nil {
 		t.Error("SignInOIDC(no subject) error = nil")
+	}
+}
+
+func TestSignInOIDCClaimedRole(t *testing.T) {
+	t.Parallel()
+	f := newService(t, nil)
+	signIn(t, f, alice()) // the owner
+
+	steps := []struct {
+		claimed, want string
+	}{
+		{"viewer", "viewer"},   // a new user gets the claimed role
+		{"auditor", "auditor"}, // a later sign-in applies the claims again
+		{"", "member"},         // no claimed role means member
+	}
+	for _, st := range steps {
+		iss, err := f.svc.SignInOIDC(t.Context(), bob(), st.claimed, meta)
+		if err != nil {
+			t.Fatalf("SignInOIDC(bob, %q) error: %v", st.claimed, err)
+		}
+		if got := authenticate(t, f, iss.Token).User.Role; got != st.want || iss.User.Role != st.want {
+			t.Errorf("SignInOIDC(bob, %q): role %q (issued %q), want %q", st.claimed, got, iss.User.Role, st.want)
+		}
+	}
+	// Claims never make anyone the owner.
+	if _, err := f.svc.SignInOIDC(t.Context(), bob(), "owner", meta); err == nil {
+		t.Error("SignInOIDC(bob, owner) error = nil, want a refusal")
+	}
+	// Claims never demote the owner.
+	iss, err := f.svc.SignInOIDC(t.Context(), alice(), "viewer", meta)
+	if err != nil {
+		t.Fatalf("SignInOIDC(alice, viewer) error: %v", err)
+	}
+	if iss.User.Role != "owner" {
+		t.Errorf("SignInOIDC(alice, viewer) role = %q, want owner", iss.User.Role)
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	envprovider "github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
+
+	"headway/backend/rbac"
 )
 
 // DefaultPath is the configuration file read when no path is given. Unlike
@@ -94,6 +96,32 @@ type OIDC struct {
 	// UseEndSession ends the identity provider's session on sign-out.
 	UseEndSession         bool
 	PostLogoutRedirectURI string
+
+	// DefaultRole is the role, by name, of a new OIDC console user whose
+	// groups match no RoleMapping rule: a valid rbac.Role, never owner, so
+	// rbac.Role(DefaultRole) is safe.
+	DefaultRole string
+	// GroupsClaim names the claim listing the user's groups.
+	GroupsClaim string
+	// RoleMapping gives groups roles, in the configured order; every rule has
+	// a group and a valid role other than owner. The highest-ranked matching
+	// role wins (rbac.ClaimRole); a role pinned by hand is left alone. Nil
+	// when unset.
+	RoleMapping []rbac.MappingRule
+	// AllowedDomains, AllowedGroups and AllowedUsers restrict who may sign
+	// in; nil means no restriction. Items are trimmed and lower-cased, so
+	// compare them with the lower-cased claim. AllowedDomains are email
+	// domains and AllowedUsers email addresses, as in Headscale.
+	AllowedDomains []string
+	AllowedGroups  []string
+	AllowedUsers   []string
+	// EmailVerifiedRequired refuses an email the provider has not verified.
+	// Unless configured, it is true exactly when AllowedDomains or
+	// AllowedUsers is set.
+	EmailVerifiedRequired bool
+	// LinkByEmail links an unlinked console user to the Headscale user with
+	// the same email address on OIDC sign-in.
+	LinkByEmail bool
 }
 
 // Enabled reports whether OIDC sign-in is configured (issuer or client ID set).
@@ -376,12 +404,17 @@ func build(k *koanf.Koanf, environ map[string]string) (*Config, []Problem, []str
 	for _, p := range validate(&c, set, bad) {
 		fail(p)
 	}
-	// Report in the order keys are declared, as in the example file.
+	// Report in the order keys are declared, as in the example file; an item
+	// of a list (oidc.role_mapping[2].role) sorts with its key.
 	order := map[string]int{}
 	for i, name := range knownNames() {
 		order[name] = i
 	}
-	sort.SliceStable(problems, func(i, j int) bool { return order[problems[i].Key] < order[problems[j].Key] })
+	rank := func(key string) int {
+		base, _, _ := strings.Cut(key, "[")
+		return order[base]
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return rank(problems[i].Key) < rank(problems[j].Key) })
 	return &c, problems, warnings
 }
 
@@ -546,6 +579,18 @@ func assign(kk key, c *Config, raw any) *Problem {
 			return bad("a map, or key=value pairs separated by commas")
 		}
 		*f = m
+	case *[]string:
+		l, ok := asList(raw, kk.fold)
+		if !ok {
+			return bad("a list of strings, or strings separated by commas")
+		}
+		*f = l
+	case *[]rbac.MappingRule:
+		rules, p := asMapping(kk.name, raw)
+		if p != nil {
+			return p
+		}
+		*f = rules
 	default:
 		panic(fmt.Sprintf("config: key %s has unsupported field type %T", kk.name, f))
 	}
@@ -672,4 +717,95 @@ func asMap(v any) (map[string]string, bool) {
 		return nil, false
 	}
 	return out, true
+}
+
+// asList reads a YAML list of scalars, or "a,b" as set in the environment.
+// Items are trimmed, lower-cased when fold is set, and empty ones dropped; a
+// list left empty is nil.
+func asList(v any, fold bool) ([]string, bool) {
+	var items []string
+	switch v := v.(type) {
+	case []any:
+		for _, item := range v {
+			s, ok := asString(item)
+			if !ok {
+				return nil, false
+			}
+			items = append(items, s)
+		}
+	case string:
+		items = strings.Split(v, ",")
+	default:
+		return nil, false
+	}
+	var out []string
+	for _, s := range items {
+		s = strings.TrimSpace(s)
+		if fold {
+			s = strings.ToLower(s)
+		}
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out, true
+}
+
+// asMapping reads role mapping rules, in order: a YAML list of
+// {group: G, role: R}, or "G=R,G2=R2" as set in the environment, where the
+// last "=" of each pair separates the group from the role (roles have none).
+// Groups and roles are trimmed; their validity is checked later. Problems
+// name the rule: key[2].
+func asMapping(key string, v any) ([]rbac.MappingRule, *Problem) {
+	fix := fmt.Sprintf("write %s as a list of {group: G, role: R}, or set %s=group=role,group2=role2", key, envName(key))
+	var rules []rbac.MappingRule
+	switch v := v.(type) {
+	case []any:
+		for i, item := range v {
+			at := fmt.Sprintf("%s[%d]", key, i)
+			m, ok := item.(map[string]any)
+			if !ok {
+				return nil, &Problem{Key: at, Message: "must be a map with group and role, got " + show(item), Fix: fix}
+			}
+			var rule rbac.MappingRule
+			for name, val := range m {
+				s, ok := "", true
+				if val != nil {
+					s, ok = asString(val)
+				}
+				if !ok {
+					return nil, &Problem{Key: at + "." + name, Message: "must be a string, got " + show(val), Fix: fix}
+				}
+				switch name {
+				case "group":
+					rule.Group = strings.TrimSpace(s)
+				case "role":
+					rule.Role = rbac.Role(strings.TrimSpace(s))
+				default:
+					return nil, &Problem{Key: at, Message: fmt.Sprintf("has unknown field %q; a rule has only group and role", name), Fix: fix}
+				}
+			}
+			rules = append(rules, rule)
+		}
+	case string:
+		i := 0
+		for _, pair := range strings.Split(v, ",") {
+			if strings.TrimSpace(pair) == "" {
+				continue
+			}
+			at := fmt.Sprintf("%s[%d]", key, i)
+			cut := strings.LastIndex(pair, "=")
+			if cut < 0 {
+				return nil, &Problem{Key: at, Message: fmt.Sprintf("must be group=role, got %q", strings.TrimSpace(pair)), Fix: fix}
+			}
+			rules = append(rules, rbac.MappingRule{
+				Group: strings.TrimSpace(pair[:cut]),
+				Role:  rbac.Role(strings.TrimSpace(pair[cut+1:])),
+			})
+			i++
+		}
+	default:
+		return nil, &Problem{Key: key, Message: "must be a list of {group, role} rules, got " + show(v), Fix: fix}
+	}
+	return rules, nil
 }

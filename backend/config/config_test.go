@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"headway/backend/rbac"
 )
 
 const (
@@ -63,7 +65,10 @@ func wantMinimal() Config {
 		Headscale: Headscale{
 			URL: "http://headscale:8080", PublicURL: "http://headscale:8080", APIKey: goodKey,
 		},
-		OIDC: OIDC{Scope: "openid email profile", TokenEndpointAuthMethod: "client_secret_basic"},
+		OIDC: OIDC{
+			Scope: "openid email profile", TokenEndpointAuthMethod: "client_secret_basic",
+			DefaultRole: "member", GroupsClaim: "groups", LinkByEmail: true,
+		},
 	}
 }
 
@@ -124,11 +129,11 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name: "unknown file key warns with suggestion",
-			yaml: yamlWith("", "", "  cookie_secrte: x\n") + "oidc:\n  allowed_groups: [admins]\nldap:\n  url: ldap://x\n",
+			yaml: yamlWith("", "", "  cookie_secrte: x\n") + "oidc:\n  strip_email_domain: true\nldap:\n  url: ldap://x\n",
 			warnings: []string{
 				`unknown key "headscale.cookie_secrte" in CONFIG (ignored)`,
 				`unknown key "ldap.url" in CONFIG (ignored)`,
-				`unknown key "oidc.allowed_groups" in CONFIG (ignored)`,
+				`unknown key "oidc.strip_email_domain" in CONFIG (ignored)`,
 			},
 		},
 		{
@@ -185,6 +190,17 @@ func TestLoad(t *testing.T) {
   disable_api_key_login: true
   use_end_session: true
   post_logout_redirect_uri: https://hs.example.com/admin/?signed_out=1
+  default_role: viewer
+  groups_claim: roles
+  role_mapping:
+    - group: /Admins
+      role: admin
+    - {group: network, role: network_admin}
+  allowed_domains: [Example.COM]
+  allowed_groups: [staff]
+  allowed_users: [Bob@Other.example]
+  email_verified_required: false
+  link_by_email: false
 `,
 			want: func(c *Config) {
 				c.OIDC = OIDC{
@@ -204,6 +220,14 @@ func TestLoad(t *testing.T) {
 					DisableAPIKeyLogin:         true,
 					UseEndSession:              true,
 					PostLogoutRedirectURI:      "https://hs.example.com/admin/?signed_out=1",
+					DefaultRole:                "viewer",
+					GroupsClaim:                "roles",
+					RoleMapping:                []rbac.MappingRule{{Group: "/Admins", Role: rbac.Admin}, {Group: "network", Role: rbac.NetworkAdmin}},
+					AllowedDomains:             []string{"example.com"},
+					AllowedGroups:              []string{"staff"},
+					AllowedUsers:               []string{"bob@other.example"},
+					EmailVerifiedRequired:      false, // explicit, despite allowed_domains
+					LinkByEmail:                false,
 				}
 			},
 		},

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"headway/backend/rbac"
 )
 
 // key describes one configuration key. The list below is the single place a
@@ -22,12 +24,19 @@ type key struct {
 	// its use is reported as a warning. Aliases are left out of the example
 	// file and of "did you mean" suggestions.
 	alias string
+	// fold lower-cases the items of a *[]string key, for values compared
+	// case-insensitively.
+	fold bool
 	// field returns a pointer to the Config field the value lands in. Its
 	// type decides how the value is parsed: *string, *int, *bool,
-	// *time.Duration, *Secret or *map[string]string. A *Secret key also
-	// accepts name+"_path". A *map[string]string key takes a YAML map, or
-	// "k=v,k2=v2" from the environment; its entries are keys under its name
-	// (oidc.extra_params.prompt) and are never unknown.
+	// *time.Duration, *Secret, *map[string]string, *[]string or
+	// *[]rbac.MappingRule. A *Secret key also accepts name+"_path". A
+	// *map[string]string key takes a YAML map, or "k=v,k2=v2" from the
+	// environment; its entries are keys under its name
+	// (oidc.extra_params.prompt) and are never unknown. A *[]string key takes
+	// a YAML list, or "a,b" from the environment; items are trimmed and empty
+	// ones dropped. A *[]rbac.MappingRule key takes a YAML list of
+	// {group: G, role: R}, or "G=R,G2=R2" from the environment, in order.
 	field func(*Config) any
 }
 
@@ -168,6 +177,56 @@ var keys = []key{
 		field: func(c *Config) any { return &c.OIDC.PostLogoutRedirectURI },
 	},
 	{
+		name: "oidc.default_role", def: string(rbac.Member),
+		doc: "Role given to a new console user signing in with OIDC whose groups match no oidc.role_mapping rule: " +
+			"admin, network_admin, it_admin, auditor, viewer or member (never owner). member cannot open the console.",
+		field: func(c *Config) any { return &c.OIDC.DefaultRole },
+	},
+	{
+		name: "oidc.groups_claim", def: "groups",
+		doc:   "Name of the top-level ID token or userinfo claim that lists the user's groups, read by oidc.role_mapping and oidc.allowed_groups.",
+		field: func(c *Config) any { return &c.OIDC.GroupsClaim },
+	},
+	{
+		name: "oidc.role_mapping",
+		doc: "Ordered list of {group, role} rules giving members of an identity-provider group a console role " +
+			"(never owner). When several rules match, the highest role wins (admin > network_admin > it_admin > " +
+			"auditor > viewer > member); with none, oidc.default_role applies. Groups compare case-insensitively and " +
+			"ignore one leading / (Keycloak paths). A role an admin set by hand is pinned: sign-in leaves it alone. " +
+			"From the environment: group=role,group2=role2.",
+		field: func(c *Config) any { return &c.OIDC.RoleMapping },
+	},
+	{
+		name: "oidc.allowed_domains", fold: true,
+		doc: "Only let in users whose email address is in one of these domains (exact match, case-insensitive). " +
+			"A YAML list, or comma-separated from the environment.",
+		field: func(c *Config) any { return &c.OIDC.AllowedDomains },
+	},
+	{
+		name: "oidc.allowed_groups", fold: true,
+		doc: "Only let in users in at least one of these groups, read from oidc.groups_claim (case-insensitive). " +
+			"A YAML list, or comma-separated from the environment.",
+		field: func(c *Config) any { return &c.OIDC.AllowedGroups },
+	},
+	{
+		name: "oidc.allowed_users", fold: true,
+		doc: "Only let in users with one of these email addresses (case-insensitive), as in Headscale. " +
+			"A YAML list, or comma-separated from the environment.",
+		field: func(c *Config) any { return &c.OIDC.AllowedUsers },
+	},
+	{
+		name: "oidc.email_verified_required",
+		doc: "Refuse sign-in unless the provider marks the email address verified (email_verified). " +
+			"Default: true when oidc.allowed_domains or oidc.allowed_users is set, else false.",
+		field: func(c *Config) any { return &c.OIDC.EmailVerifiedRequired },
+	},
+	{
+		name: "oidc.link_by_email", def: "true",
+		doc: "When a console user who is not linked yet signs in with OIDC, link them to the Headscale user with " +
+			"the same email address, if there is one and nobody else is linked to it.",
+		field: func(c *Config) any { return &c.OIDC.LinkByEmail },
+	},
+	{
 		name: "oidc.headscale_api_key", alias: "headscale.api_key",
 		doc:   "Deprecated spelling of headscale.api_key.",
 		field: func(c *Config) any { return &c.Headscale.APIKey },
@@ -205,6 +264,10 @@ func (k key) typeName() string {
 		return "secret"
 	case *map[string]string:
 		return "map"
+	case *[]string:
+		return "list"
+	case *[]rbac.MappingRule:
+		return "list of group and role"
 	default:
 		return "string"
 	}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"headway/backend/rbac"
 )
 
 // Problem is one thing wrong with the configuration.
@@ -88,6 +91,10 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 		add(p)
 	} else if !bad["headscale.public_url"] {
 		c.Headscale.PublicURL = c.Headscale.URL
+	}
+	if !set["oidc.email_verified_required"] && !bad["oidc.email_verified_required"] {
+		// Restricting by email means little if the email is not verified.
+		c.OIDC.EmailVerifiedRequired = len(c.OIDC.AllowedDomains) > 0 || len(c.OIDC.AllowedUsers) > 0
 	}
 	ps = append(ps, validateOIDC(c.OIDC, check, set, bad)...)
 	return ps
@@ -190,6 +197,59 @@ func validateOIDC(o OIDC, check func(string) bool, set, bad map[string]bool) []P
 		}
 	}
 
+	if check("oidc.default_role") {
+		add(checkRole("oidc.default_role", rbac.Role(o.DefaultRole)))
+	}
+	if check("oidc.groups_claim") && strings.TrimSpace(o.GroupsClaim) == "" {
+		ps = append(ps, Problem{
+			Key:     "oidc.groups_claim",
+			Message: "is blank",
+			Fix:     "set it to the claim holding the user's groups, such as groups, or leave it out",
+		})
+	}
+	if check("oidc.role_mapping") {
+		for i, rule := range o.RoleMapping {
+			at := fmt.Sprintf("oidc.role_mapping[%d]", i)
+			if errors.Is(rbac.ValidateMapping([]rbac.MappingRule{rule}), rbac.ErrMappingGroupEmpty) {
+				ps = append(ps, Problem{
+					Key:     at + ".group",
+					Message: "names no group",
+					Fix:     "set the group as the identity provider sends it, for example admins or /admins",
+				})
+			}
+			add(checkRole(at+".role", rule.Role))
+		}
+	}
+	for _, l := range []struct {
+		name  string
+		items []string
+		email bool
+	}{
+		{"oidc.allowed_domains", o.AllowedDomains, false},
+		{"oidc.allowed_users", o.AllowedUsers, true},
+	} {
+		if !check(l.name) {
+			continue
+		}
+		for i, item := range l.items {
+			local, domain, isEmail := strings.Cut(item, "@")
+			switch {
+			case l.email && (!isEmail || local == "" || domain == "" || strings.ContainsAny(item, " \t")):
+				ps = append(ps, Problem{
+					Key:     fmt.Sprintf("%s[%d]", l.name, i),
+					Message: fmt.Sprintf("must be an email address, got %q", item),
+					Fix:     "list users by email address, as in Headscale: alice@example.com",
+				})
+			case !l.email && (strings.ContainsAny(item, "@/: \t") || strings.Trim(item, ".") != item):
+				ps = append(ps, Problem{
+					Key:     fmt.Sprintf("%s[%d]", l.name, i),
+					Message: fmt.Sprintf("must be an email domain such as example.com, got %q", item),
+					Fix:     "give the part after @ only",
+				})
+			}
+		}
+	}
+
 	if !o.Enabled() {
 		if check("oidc.disable_api_key_login") && o.DisableAPIKeyLogin {
 			ps = append(ps, Problem{
@@ -214,6 +274,39 @@ func validateOIDC(o OIDC, check func(string) bool, set, bad map[string]bool) []P
 		ps = append(ps, p)
 	}
 	return ps
+}
+
+// mappableRoles lists the roles groups and the default role may give.
+func mappableRoles() string {
+	var names []string
+	for _, r := range rbac.Roles() {
+		if rbac.ValidateDefaultRole(r) == nil {
+			names = append(names, string(r))
+		}
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// checkRole checks a role that group mappings or the default role give:
+// valid, and never owner.
+func checkRole(key string, r rbac.Role) *Problem {
+	err := rbac.ValidateDefaultRole(r)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, rbac.ErrOwnerNotMappable):
+		return &Problem{
+			Key:     key,
+			Message: "must not be owner: group mappings and the default role cannot give the owner role",
+			Fix:     "ownership moves only by transfer in the console; use admin instead",
+		}
+	default:
+		return &Problem{
+			Key:     key,
+			Message: fmt.Sprintf("must be one of %s, got %q", mappableRoles(), r),
+			Fix:     "role names are lower-case, as listed",
+		}
+	}
 }
 
 // checkAbsoluteURL checks that v is an absolute http(s) URL without

@@ -2,8 +2,10 @@ package config
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -278,6 +280,90 @@ func TestLoadProblems(t *testing.T) {
 				"oidc.headscale_api_key": "both oidc.headscale_api_key and oidc.headscale_api_key_path are set",
 			},
 		},
+		{
+			name:    "default_role owner",
+			environ: oidcOn("HEADWAY_OIDC__DEFAULT_ROLE=owner"),
+			want: map[string]string{
+				"oidc.default_role": "oidc.default_role: must not be owner: group mappings and the default role cannot give the owner role",
+			},
+		},
+		{
+			name:    "default_role unknown or mis-cased",
+			environ: env("HEADWAY_OIDC__DEFAULT_ROLE=Admin"),
+			want: map[string]string{
+				"oidc.default_role": `must be one of admin, network_admin, it_admin, auditor, viewer or member, got "Admin"`,
+			},
+		},
+		{
+			name: "role_mapping in the file: owner, bad role and empty group name their index",
+			yaml: minimalYAML + `oidc:
+  role_mapping:
+    - {group: admins, role: admin}
+    - {group: bosses, role: owner}
+    - {group: ops, role: superuser}
+    - {group: " / ", role: viewer}
+    - {role: auditor}
+`,
+			want: map[string]string{
+				"oidc.role_mapping[1].role":  "oidc.role_mapping[1].role: must not be owner",
+				"oidc.role_mapping[2].role":  `got "superuser"`,
+				"oidc.role_mapping[3].group": "oidc.role_mapping[3].group: names no group",
+				"oidc.role_mapping[4].group": "names no group",
+			},
+		},
+		{
+			name:    "role_mapping from the environment: owner, bad role, empty group",
+			environ: env("HEADWAY_OIDC__ROLE_MAPPING=admins=admin, bosses=owner,ops=root,=viewer"),
+			want: map[string]string{
+				"oidc.role_mapping[1].role":  "must not be owner",
+				"oidc.role_mapping[2].role":  `got "root"`,
+				"oidc.role_mapping[3].group": "names no group",
+			},
+		},
+		{
+			name:    "role_mapping from the environment without =",
+			environ: env("HEADWAY_OIDC__ROLE_MAPPING=admins=admin,network"),
+			want:    map[string]string{"oidc.role_mapping[1]": `must be group=role, got "network"`},
+		},
+		{
+			name:    "role_mapping rule with a missing role",
+			environ: env("HEADWAY_OIDC__ROLE_MAPPING=admins="),
+			want:    map[string]string{"oidc.role_mapping[0].role": `got ""`},
+		},
+		{
+			name: "role_mapping shapes",
+			yaml: minimalYAML + "oidc:\n  role_mapping:\n    - admins\n",
+			want: map[string]string{"oidc.role_mapping[0]": `must be a map with group and role, got "admins"`},
+		},
+		{
+			name: "role_mapping rule with an unknown field",
+			yaml: minimalYAML + "oidc:\n  role_mapping:\n    - {group: admins, rol: admin}\n",
+			want: map[string]string{"oidc.role_mapping[0]": `has unknown field "rol"`},
+		},
+		{
+			name: "role_mapping as a map",
+			yaml: minimalYAML + "oidc:\n  role_mapping:\n    admins: admin\n",
+			want: map[string]string{"oidc.role_mapping": "must be a list of {group, role} rules, got a section"},
+		},
+		{
+			name: "allowed lists: not a list, bad domain, user that is not an email",
+			yaml: minimalYAML + "oidc:\n  allowed_groups: {a: b}\n  allowed_domains: [example.com, \"@example.org\"]\n" +
+				"  allowed_users: [alice@example.com, bob]\n",
+			want: map[string]string{
+				"oidc.allowed_groups":     "must be a list of strings, or strings separated by commas, got a section",
+				"oidc.allowed_domains[1]": `must be an email domain such as example.com, got "@example.org"`,
+				"oidc.allowed_users[1]":   `must be an email address, got "bob"`,
+			},
+		},
+		{
+			name:    "blank groups_claim, bad email_verified_required and link_by_email",
+			environ: env("HEADWAY_OIDC__GROUPS_CLAIM= ", "HEADWAY_OIDC__EMAIL_VERIFIED_REQUIRED=sometimes", "HEADWAY_OIDC__LINK_BY_EMAIL=2"),
+			want: map[string]string{
+				"oidc.groups_claim":            "is blank",
+				"oidc.email_verified_required": `must be true or false, got "sometimes"`,
+				"oidc.link_by_email":           `must be true or false, got "2"`,
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,14 +410,10 @@ func TestLoadProblems(t *testing.T) {
 	}
 }
 
+// keysOf returns the keys of m sorted, so indexed keys such as
+// oidc.role_mapping[2].role compare too.
 func keysOf(m map[string]string) []string {
-	var out []string
-	for _, k := range knownNames() {
-		if _, ok := m[k]; ok {
-			out = append(out, k)
-		}
-	}
-	return out
+	return slices.Sorted(maps.Keys(m))
 }
 
 // TestSecretFileContentNotLeaked reads a _path file that is not a valid

@@ -7,6 +7,7 @@ import (
 
 	"headway/api"
 	"headway/backend/auth"
+	"headway/backend/rbac"
 )
 
 // SignInWithAPIKey starts a full-access session for a valid Headscale API key.
@@ -25,7 +26,8 @@ func (s *server) SignInWithAPIKey(ctx context.Context, req api.SignInWithAPIKeyR
 	s.logger.InfoContext(ctx, "signed in", "method", "api_key", "session_id", issued.Session.ID)
 	cookie := s.sessionCookieFor(issued.Token, issued.Session.ExpiresAt).String()
 	prefix := issued.Session.APIKeyPrefix
-	me := api.Me{Kind: api.MeKind(auth.KindAPIKey), Session: sessionOut(issued.Session), CsrfToken: &issued.CSRFToken, ApiKeyPrefix: &prefix}
+	me := api.Me{Kind: api.MeKind(auth.KindAPIKey), Session: sessionOut(issued.Session), CsrfToken: &issued.CSRFToken, ApiKeyPrefix: &prefix,
+		Capabilities: capabilityNames(rbac.FullAccess())}
 	return api.SignInWithAPIKey200JSONResponse{Body: me, Headers: api.SignInWithAPIKey200ResponseHeaders{SetCookie: &cookie}}, nil
 }
 
@@ -54,9 +56,10 @@ func (s *server) SignOut(ctx context.Context, _ api.SignOutRequestObject) (api.S
 // GetMe describes the caller.
 func (s *server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMeResponseObject, error) {
 	p := principalFrom(ctx)
-	me := api.Me{Kind: api.MeKind(p.Kind)}
+	me := api.Me{Kind: api.MeKind(p.Kind), Capabilities: capabilityNames(capabilitiesOf(p))}
 	if p.User != nil {
 		me.User = consoleUserOut(p.User)
+		me.NeedsOnboarding = !p.User.OnboardingDone
 	}
 	if p.APIKeyPrefix != "" {
 		me.ApiKeyPrefix = &p.APIKeyPrefix
@@ -93,6 +96,14 @@ func (s *server) RevokeSession(ctx context.Context, req api.RevokeSessionRequest
 		return nil, err
 	}
 	return api.RevokeSession204Response{}, nil
+}
+
+func capabilityNames(set rbac.Set) []string {
+	names := []string{}
+	for _, c := range set.Slice() {
+		names = append(names, string(c))
+	}
+	return names
 }
 
 func sessionOut(s auth.Session) *api.Session {

@@ -9,6 +9,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"headway/api"
+	"headway/backend/auth"
+	"headway/backend/identity"
+	"headway/backend/rbac"
 )
 
 // Capability names that need no role.
@@ -26,8 +29,8 @@ func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
 	for path, item := range spec.Paths.Map() {
 		for method, op := range item.Operations() {
 			name, _ := op.Extensions["x-capability"].(string)
-			if name == "" {
-				missing = append(missing, method+" "+path)
+			if name != capabilityPublic && name != capabilityAuthenticated && !rbac.Capability(name).Valid() {
+				missing = append(missing, fmt.Sprintf("%s %s (%q)", method, path, name))
 				continue
 			}
 			caps[op.OperationID] = name
@@ -35,7 +38,7 @@ func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		return nil, fmt.Errorf("operations without x-capability: %v", missing)
+		return nil, fmt.Errorf("operations without a known x-capability: %v", missing)
 	}
 	return caps, nil
 }
@@ -68,7 +71,9 @@ func (s *server) authorize(caps map[string]string) api.StrictMiddlewareFunc {
 			if p.SessionID != "" && !isSafeMethod(c.Request().Method) && !p.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
 				return nil, errCSRF
 			}
-			// Every signed-in principal has full access until roles apply.
+			if capability != capabilityAuthenticated && !capabilitiesOf(p).Has(rbac.Capability(capability)) {
+				return nil, forbidden(capability)
+			}
 			return next(c, request)
 		}
 	}
@@ -76,6 +81,30 @@ func (s *server) authorize(caps map[string]string) api.StrictMiddlewareFunc {
 
 // csrfHeader carries the session's CSRF token (from GET /me) on unsafe requests.
 const csrfHeader = "X-CSRF-Token"
+
+// capabilitiesOf returns what a principal may do: a console user what their
+// role holds (read afresh on every request, so a role change applies at once),
+// a Headscale API key everything.
+func capabilitiesOf(p *auth.Principal) rbac.Set {
+	if p.User != nil {
+		return rbac.Role(p.User.Role).Set()
+	}
+	return rbac.FullAccess()
+}
+
+// actorOf describes the caller to the identity service.
+func actorOf(p *auth.Principal) identity.Actor {
+	if p.User != nil {
+		return identity.Actor{ConsoleUserID: p.User.ID, Role: rbac.Role(p.User.Role)}
+	}
+	return identity.Actor{Role: rbac.Admin}
+}
+
+func forbidden(capability string) error {
+	return &Error{Status: http.StatusForbidden, Code: "forbidden",
+		Message: fmt.Sprintf("Your role does not allow this (it needs %s).", capability),
+		Hint:    "Ask an administrator for a role that includes it; the Users page lists who can grant roles."}
+}
 
 var (
 	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "Sign in first.",

@@ -7,6 +7,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"headway/api"
+	"headway/backend/rbac"
 )
 
 func TestContractDeclaresCapabilities(t *testing.T) {
@@ -22,7 +23,7 @@ func TestContractDeclaresCapabilities(t *testing.T) {
 		t.Fatal("no operations found in the contract")
 	}
 	for op, capability := range caps {
-		if capability != capabilityPublic && capability != capabilityAuthenticated {
+		if capability != capabilityPublic && capability != capabilityAuthenticated && !rbac.Capability(capability).Valid() {
 			t.Errorf("operation %s declares unknown capability %q", op, capability)
 		}
 	}
@@ -36,13 +37,15 @@ paths:
     get: {operationId: ok, x-capability: public, responses: {"200": {description: ok}}}
   /forgotten:
     post: {operationId: forgotten, responses: {"200": {description: ok}}}
+  /misspelt:
+    get: {operationId: misspelt, x-capability: read_machine, responses: {"200": {description: ok}}}
 `
 	spec, err := openapi3.NewLoader().LoadFromData([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = operationCapabilities(spec)
-	if err == nil || !strings.Contains(err.Error(), "POST /forgotten") {
-		t.Fatalf("operationCapabilities = %v, want an error naming POST /forgotten", err)
+	if err == nil || !strings.Contains(err.Error(), "POST /forgotten") || !strings.Contains(err.Error(), "GET /misspelt") {
+		t.Fatalf("operationCapabilities = %v, want an error naming POST /forgotten and GET /misspelt", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"headway/api"
+	"headway/backend/identity"
+	"headway/backend/rbac"
 )
 
 // Error is a failure written for the people and programs calling the API.
@@ -50,6 +52,18 @@ func toError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var ie *identity.Error
+	if errors.As(err, &ie) {
+		return &Error{Status: ie.Status, Code: ie.Code, Message: ie.Message, Hint: ie.Hint, Err: err}
+	}
+	var re *rbac.Error
+	if errors.As(err, &re) {
+		status := http.StatusForbidden
+		if errors.Is(err, rbac.ErrRoleInvalid) {
+			status = http.StatusBadRequest
+		}
+		return &Error{Status: status, Code: re.Code, Message: re.Message, Hint: re.Hint, Err: err}
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

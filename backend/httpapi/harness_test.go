@@ -26,6 +26,7 @@ import (
 	"headway/backend/devidp"
 	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
+	"headway/backend/identity"
 	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/store/storetest"
@@ -133,30 +134,20 @@ func (h *site) start() {
 			t.Fatal(err)
 		}
 		var provider *oidc.Provider
-		if o := h.Cfg.OIDC; o.Enabled() {
-			provider = oidc.New(oidc.Config{
-				Issuer:                  o.Issuer,
-				ClientID:                o.ClientID,
-				ClientSecret:            o.ClientSecret.Reveal(),
-				RedirectURI:             h.Cfg.Server.RedirectURI(),
-				Scopes:                  o.Scopes(),
-				ExtraParams:             o.ExtraParams,
-				UsePKCE:                 o.UsePKCE,
-				TokenEndpointAuthMethod: o.TokenEndpointAuthMethod,
-				AuthorizationEndpoint:   o.AuthorizationEndpoint,
-				TokenEndpoint:           o.TokenEndpoint,
-				UserinfoEndpoint:        o.UserinfoEndpoint,
-				JWKSURI:                 o.JWKSURI,
-				EndSessionEndpoint:      o.EndSessionEndpoint,
-			}, logger)
+		if h.Cfg.OIDC.Enabled() {
+			provider = oidc.New(oidc.ConfigFrom(h.Cfg), logger)
 		}
+		hs := headscale.New(h.Cfg.Headscale.URL, h.Cfg.Headscale.APIKey.Reveal())
+		identityOptions := identity.OptionsFrom(h.Cfg)
+		identityOptions.Store, identityOptions.Headscale, identityOptions.Logger = db, hs, logger
 		handler, err := New(Deps{
 			Logger:    logger,
 			Config:    h.Cfg,
 			Version:   "1.2.3-test",
 			DB:        db,
-			Headscale: headscale.New(h.Cfg.Headscale.URL, h.Cfg.Headscale.APIKey.Reveal()),
+			Headscale: hs,
 			Auth:      authService,
+			Identity:  identity.New(identityOptions),
 			OIDC:      provider,
 			Contract:  headway.OpenAPI,
 			SPA:       testSPA,

@@ -26,6 +26,7 @@ const (
 	codeLoginAttemptExpired = "login_attempt_expired"
 	codeLoginOtherBrowser   = "login_browser_mismatch"
 	codeSignInFailed        = "sign_in_failed"
+	codeSignInNotAllowed    = "sign_in_not_allowed"
 )
 
 // safeDetail is what a detail in the login page's URL may look like: an OAuth error code, nothing more.
@@ -75,6 +76,8 @@ func (s *server) loginErrorFor(code, detail string) (loginError, bool) {
 		e.Message, e.Hint = "The sign-in took too long and expired.", "Start the sign-in again; you have ten minutes to finish it."
 	case codeLoginOtherBrowser:
 		e.Message, e.Hint = "The sign-in was started in another browser.", "Start the sign-in again in this browser."
+	case codeSignInNotAllowed:
+		e.Message, e.Hint = "Your account may not sign in to Headway.", "Ask an administrator to allow your email domain, group or address (oidc.allowed_domains, oidc.allowed_groups, oidc.allowed_users)."
 	case codeSignInFailed:
 		e.Message, e.Hint = "Signing you in failed on the server.", "Try again; Headway's log has the details."
 	default:

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"headway/backend/auth"
+	"headway/backend/identity"
 	"headway/backend/oidc"
 )
 
@@ -95,28 +96,50 @@ func (s *server) oidcCallback(c echo.Context) error {
 	if s.cfg.OIDC.UsePKCE {
 		verifier = attempt.PKCEVerifier
 	}
-	identity, err := s.oidc.Exchange(ctx, code, verifier, attempt.Nonce)
+	who, err := s.oidc.Exchange(ctx, code, verifier, attempt.Nonce)
 	if err != nil {
 		return s.oidcFailed(c, err)
 	}
+	claims := identity.Claims{
+		Subject: who.Subject, Email: who.Email, EmailVerified: who.EmailVerified,
+		PreferredUsername: who.PreferredUsername, Groups: who.Groups, Raw: who.Claims,
+	}
+	if err := s.identity.Admit(claims); err != nil {
+		return s.refused(c, err)
+	}
+	groups := s.identity.Groups(claims)
 	issued, err := s.auth.SignInOIDC(ctx, auth.Profile{
-		Issuer:            identity.Issuer,
-		Subject:           identity.Subject,
-		Email:             identity.Email,
-		EmailVerified:     identity.EmailVerified,
-		Name:              identity.Name,
-		PreferredUsername: identity.PreferredUsername,
-		Picture:           identity.Picture,
-		Groups:            identity.Groups,
-		IDToken:           identity.IDToken,
-	}, clientMeta(c))
+		Issuer:            who.Issuer,
+		Subject:           who.Subject,
+		Email:             who.Email,
+		EmailVerified:     who.EmailVerified,
+		Name:              who.Name,
+		PreferredUsername: who.PreferredUsername,
+		Picture:           who.Picture,
+		Groups:            groups,
+		IDToken:           who.IDToken,
+	}, string(s.identity.ClaimedRole(groups)), clientMeta(c))
 	if err != nil {
 		return s.loginFailed(c, loginError{Code: codeSignInFailed}, "", err)
 	}
-	s.logger.InfoContext(ctx, "signed in", "method", "oidc", "user", identity)
+	if issued.User != nil {
+		if _, err := s.identity.LinkOnSignIn(ctx, *issued.User); err != nil {
+			s.logger.WarnContext(ctx, "linking to a Headscale user failed", "err", err)
+		}
+	}
+	s.logger.InfoContext(ctx, "signed in", "method", "oidc", "user", who)
 	c.SetCookie(s.sessionCookieFor(issued.Token, issued.Session.ExpiresAt))
 	c.SetCookie(s.expiredCookie(loginErrorCookie, cookiePath))
 	return c.Redirect(http.StatusFound, attempt.ReturnTo)
+}
+
+// refused ends a sign-in the admission rules turned away; no account was created.
+func (s *server) refused(c echo.Context, err error) error {
+	var ie *identity.Error
+	if errors.As(err, &ie) {
+		return s.loginFailed(c, loginError{Code: ie.Code, Message: ie.Message, Hint: ie.Hint}, "", err)
+	}
+	return s.loginFailed(c, loginError{Code: codeSignInFailed}, "", err)
 }
 
 // discardLogin uses up the attempt a failed callback belonged to, so it

@@ -16,6 +16,7 @@ import (
 	"headway/api"
 	"headway/backend/auth"
 	"headway/backend/config"
+	"headway/backend/identity"
 	"headway/backend/oidc"
 )
 
@@ -38,6 +39,7 @@ type Deps struct {
 	DB        Database
 	Headscale Headscale
 	Auth      *auth.Service
+	Identity  *identity.Service
 	OIDC      *oidc.Provider // nil when single sign-on is not configured
 	Contract  []byte         // openapi.yaml as written
 	SPA       fs.FS          // the built frontend, index.html at its root
@@ -53,6 +55,7 @@ type server struct {
 	db        Database
 	headscale Headscale
 	auth      *auth.Service
+	identity  *identity.Service
 	oidc      *oidc.Provider
 	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
 	origin        string
@@ -81,7 +84,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{
 		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale,
-		auth: d.Auth, oidc: d.OIDC, origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
+		auth: d.Auth, identity: d.Identity, oidc: d.OIDC, origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
 	}
 
 	e := echo.New()

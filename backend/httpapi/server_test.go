@@ -15,6 +15,7 @@ import (
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
+	"headway/backend/identity"
 	"headway/backend/store/storetest"
 )
 
@@ -53,6 +54,7 @@ func startServer(t *testing.T) *testServer {
 		DB:        db,
 		Headscale: headscale.New(hs.URL, hs.APIKey),
 		Auth:      authService,
+		Identity:  identity.New(identity.Options{Store: db, Headscale: headscale.New(hs.URL, hs.APIKey), PublicURL: cfg.Headscale.PublicURL}),
 		Contract:  headway.OpenAPI,
 		SPA:       testSPA,
 	})

@@ -16,8 +16,13 @@ func consoleUserOut(u *store.ConsoleUser) *api.ConsoleUser {
 		PreferredUsername: u.PreferredUsername,
 		Picture:           u.Picture,
 		Role:              api.Role(u.Role),
+		RolePinned:        u.RolePinned,
+		Groups:            u.Groups,
 		CreatedAt:         u.CreatedAt,
 		LastLoginAt:       u.LastLoginAt,
+	}
+	if out.Groups == nil {
+		out.Groups = []string{}
 	}
 	if u.HeadscaleUserID != "" {
 		out.HeadscaleUserId = &u.HeadscaleUserID

@@ -17,6 +17,7 @@ import (
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/httpapi"
+	"headway/backend/identity"
 	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/version"
@@ -36,23 +37,8 @@ func relyingParty(ctx context.Context, cfg *config.Config, logger *slog.Logger) 
 	if !cfg.OIDC.Enabled() {
 		return nil, nil
 	}
-	o := cfg.OIDC
-	provider := oidc.New(oidc.Config{
-		Issuer:                  o.Issuer,
-		ClientID:                o.ClientID,
-		ClientSecret:            o.ClientSecret.Reveal(),
-		RedirectURI:             cfg.Server.RedirectURI(),
-		Scopes:                  o.Scopes(),
-		ExtraParams:             o.ExtraParams,
-		UsePKCE:                 o.UsePKCE,
-		TokenEndpointAuthMethod: o.TokenEndpointAuthMethod,
-		AuthorizationEndpoint:   o.AuthorizationEndpoint,
-		TokenEndpoint:           o.TokenEndpoint,
-		UserinfoEndpoint:        o.UserinfoEndpoint,
-		JWKSURI:                 o.JWKSURI,
-		EndSessionEndpoint:      o.EndSessionEndpoint,
-	}, logger)
-	if o.OnlyStartIfOIDCIsAvailable {
+	provider := oidc.New(oidc.ConfigFrom(cfg), logger)
+	if cfg.OIDC.OnlyStartIfOIDCIsAvailable {
 		if err := provider.Ready(ctx); err != nil {
 			return nil, fmt.Errorf("oidc.only_start_if_oidc_is_available is set and the identity provider is not available: %w", err)
 		}
@@ -136,6 +122,11 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		return err
 	}
 
+	hs := headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal())
+	identityOptions := identity.OptionsFrom(cfg)
+	identityOptions.Store, identityOptions.Headscale, identityOptions.Logger = db, hs, logger
+	identityService := identity.New(identityOptions)
+
 	spa, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
 		return err
@@ -145,8 +136,9 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		Config:    cfg,
 		Version:   version.Version,
 		DB:        db,
-		Headscale: headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal()),
+		Headscale: hs,
 		Auth:      authService,
+		Identity:  identityService,
 		OIDC:      provider,
 		Contract:  headway.OpenAPI,
 		SPA:       spa,
