@@ -19,6 +19,7 @@ import {
   header,
   launchBrowser,
   signInWithApiKey,
+  skipOnboardingIfShown,
   strictPage,
   visible,
   waitForPath,
@@ -90,6 +91,8 @@ describe('signing in', () => {
       const name = ((await choose.first().textContent()) ?? '').replace(/^Sign in as\s+/, '').trim();
       await choose.first().click();
 
+      // A first sign-in goes through onboarding, which can be skipped.
+      await skipOnboardingIfShown(page, page.getByRole('heading', { level: 1, name: 'Status' }));
       await waitForPath(page, '/admin/');
       await expectStatusPage(page);
       await visible(page, header(page).getByText(name, { exact: true }), `"${name}" in the header`);

@@ -152,6 +152,58 @@ export async function signInWithApiKey(page: Page, apiKey: string) {
   await page.getByRole('button', { name: 'Sign in with API key' }).click();
 }
 
+/**
+ * signInWithSso starts single sign-on from the login page the browser is
+ * showing and picks who at the development identity provider ("Alice"
+ * matches its button "Sign in as Alice Anderson"). It returns the full name
+ * the provider showed, once the browser is back on Headway.
+ */
+export async function signInWithSso(page: Page, who: string): Promise<string> {
+  const sso = page.getByRole('link', { name: 'Sign in with single sign-on' });
+  await visible(page, sso, 'the "Sign in with single sign-on" link');
+  await sso.click();
+  const choose = page.getByRole('button', { name: new RegExp(`^Sign in as ${who}`) });
+  await visible(page, choose, `the identity provider's "Sign in as ${who}…" button`);
+  const name = ((await choose.first().textContent()) ?? '').replace(/^Sign in as\s+/, '').trim();
+  await choose.first().click();
+  try {
+    await page.waitForURL(
+      (url) => url.origin === baseOrigin && url.pathname.startsWith('/admin/') && !url.pathname.startsWith('/admin/oidc/'),
+      { timeout: 15_000 },
+    );
+  } catch {
+    throw new Error(`single sign-on as ${who} did not come back to Headway; the page is at ${page.url()}`);
+  }
+  return name;
+}
+
+/** onboardingHeading matches the first heading of either onboarding step. */
+export function onboardingHeading(page: Page): Locator {
+  return page.getByRole('heading', {
+    level: 1,
+    name: /^(Connect your first device|Which Headscale user is yours\?)$/,
+  });
+}
+
+/**
+ * skipOnboardingIfShown waits for onboarding or for landed (the page expected
+ * otherwise) and skips onboarding when it is shown: a first sign-in.
+ */
+export async function skipOnboardingIfShown(page: Page, landed: Locator) {
+  await visible(page, onboardingHeading(page).or(landed), 'onboarding or the page signed in to');
+  if (await onboardingHeading(page).isVisible()) await skipOnboarding(page);
+}
+
+/** skipOnboarding skips the onboarding page the browser is showing. */
+export async function skipOnboarding(page: Page) {
+  const none = page.getByRole('button', { name: 'None of these' });
+  const skip = page.getByRole('button', { name: 'Skip for now' });
+  await visible(page, none.or(skip), 'onboarding\'s "Skip for now" (or "None of these")');
+  if (await none.isVisible()) await none.click();
+  await visible(page, skip, 'onboarding\'s "Skip for now"');
+  await skip.click();
+}
+
 /** header is the site header, where the signed-in person is named. */
 export function header(page: Page): Locator {
   return page.getByRole('banner');
@@ -178,24 +230,33 @@ export async function seriousA11yViolations(
     if (prepare) await prepare(page);
     await page.goto(`${baseUrl}${path}`);
     await ready(page);
-    await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate(async () => {
-      type AxeResult = {
-        violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
-      };
-      const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<AxeResult> } }).axe;
-      const result = await axe.run(document);
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact ?? 'unknown',
-        help: v.help,
-        targets: v.nodes.map((n) => n.target.join(' ')),
-      }));
-    });
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${path} (${colorScheme}): [${v.impact}] ${v.id}: ${v.help} at ${v.targets.join(', ')}`);
+    return await axeViolations(page, `${path} (${colorScheme})`);
   } finally {
     await context.close();
   }
+}
+
+/**
+ * axeViolations runs axe in page (whose context must bypass CSP: axe is an
+ * inline script) and returns its serious and critical violations, each
+ * prefixed with where.
+ */
+export async function axeViolations(page: Page, where: string): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    type AxeResult = {
+      violations: { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] }[];
+    };
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact ?? 'unknown',
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${where}: [${v.impact}] ${v.id}: ${v.help} at ${v.targets.join(', ')}`);
 }

@@ -149,6 +149,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Console users with their roles and links */
+        get: operations["listConsoleUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console-users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a console user and end their sessions
+         * @description Error codes `owner_not_deletable`, `cannot_delete_self`, `target_exceeds_actor` (403), `console_user_not_found` (404).
+         */
+        delete: operations["deleteConsoleUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a console user's role
+         * @description Setting `role` pins it: sign-ins no longer re-apply `oidc.role_mapping`
+         *     to this user until `rolePinned` is set back to false. Nobody changes
+         *     their own role, grants a role holding capabilities they lack, or assigns
+         *     `owner` (transfer ownership instead). Error codes: `cannot_change_own_role`,
+         *     `owner_not_assignable`, `owner_role_locked`, `role_exceeds_actor`,
+         *     `target_exceeds_actor` (403), `console_user_not_found` (404).
+         */
+        patch: operations["updateConsoleUser"];
+        trace?: never;
+    };
+    "/console-users/{userId}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link a console user to a Headscale user
+         * @description Error codes `headscale_user_not_found` (404), `headscale_user_claimed` (409).
+         */
+        put: operations["linkConsoleUser"];
+        post?: never;
+        /** Unlink a console user from their Headscale user */
+        delete: operations["unlinkConsoleUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console-users/{userId}/transfer-ownership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make another console user the owner
+         * @description Only the owner may; the previous owner becomes admin. Error codes `owner_only`, `cannot_transfer_to_self` (403).
+         */
+        post: operations["transferOwnership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Headscale users, with their machine counts and linked console users */
+        get: operations["listHeadscaleUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the caller stands in onboarding
+         * @description For a console user: the step (`link` while unlinked and local Headscale
+         *     users are free to claim, `connect` until a first device is connected
+         *     or skipped, `done`), the command to connect a device, the caller's
+         *     devices, and who can grant access.
+         */
+        get: operations["getOnboarding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onboarding/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link yourself to an unclaimed local Headscale user
+         * @description Only while unlinked, and only to a Headscale user without a provider that nobody has claimed. Error codes `already_linked` (409), `headscale_user_claimed` (409), `headscale_user_not_local` (403), `headscale_user_not_found` (404), `onboarding_not_applicable` (400).
+         */
+        post: operations["linkSelf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onboarding/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finish onboarding (or skip it); remembered */
+        post: operations["completeOnboarding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onboarding/preauthkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-hour pre-auth key for your own Headscale user
+         * @description The full key is shown only in this answer. Error code `not_linked` (409) when the caller has no Headscale user.
+         */
+        post: operations["createOwnPreAuthKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -226,6 +410,10 @@ export interface components {
             session?: components["schemas"]["Session"];
             /** @description Send it as `X-CSRF-Token` on unsafe requests with the session cookie. Absent for bearer callers. */
             csrfToken?: string;
+            /** @description What the caller may do; the server enforces it on every request. */
+            capabilities: string[];
+            /** @description Whether a console user has not yet finished or skipped onboarding. */
+            needsOnboarding: boolean;
         };
         ConsoleUser: {
             id: string;
@@ -237,10 +425,76 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @description The linked Headscale user, when linked. */
             headscaleUserId?: string;
+            /** @description Whether an administrator set the role by hand, so sign-ins leave it alone. */
+            rolePinned: boolean;
+            /** @description Groups the identity provider reported at the last sign-in. */
+            groups: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             lastLoginAt?: string;
+        };
+        ConsoleUserList: {
+            users: components["schemas"]["ConsoleUser"][];
+        };
+        ConsoleUserUpdate: {
+            role?: components["schemas"]["Role"];
+            /** @description Whether sign-ins leave the role alone; set false to let `oidc.role_mapping` apply again. */
+            rolePinned?: boolean;
+        };
+        LinkRequest: {
+            headscaleUserId: string;
+        };
+        HeadscaleUser: {
+            id: string;
+            name: string;
+            displayName: string;
+            email: string;
+            /** @description `oidc` for users created by Headscale's own sign-in, empty for local users. */
+            provider: string;
+            providerId: string;
+            /** Format: date-time */
+            createdAt: string;
+            nodeCount: number;
+            /** @description The console user linked to this Headscale user, if any. */
+            linkedConsoleUserId?: string;
+        };
+        HeadscaleUserList: {
+            users: components["schemas"]["HeadscaleUser"][];
+        };
+        DeviceSummary: {
+            id: string;
+            name: string;
+            givenName: string;
+            ipAddresses: string[];
+            online: boolean;
+        };
+        Grantor: {
+            name: string;
+            email: string;
+            role: components["schemas"]["Role"];
+        };
+        Onboarding: {
+            /** @enum {string} */
+            step: "link" | "connect" | "done";
+            /** @description Headscale's public URL, for `tailscale up --login-server`. */
+            loginServer: string;
+            headscaleUser?: components["schemas"]["HeadscaleUser"];
+            /** @description Local Headscale users nobody has claimed, offered while the caller is unlinked. */
+            candidates: components["schemas"]["HeadscaleUser"][];
+            /** @description The devices of the caller's Headscale user. */
+            devices: components["schemas"]["DeviceSummary"][];
+            /** @description Whether the caller may create a pre-auth key for themselves. */
+            canGenerateKey: boolean;
+            /** @description Console users who can grant roles (configure_iam). */
+            grantors: components["schemas"]["Grantor"][];
+        };
+        NewPreAuthKey: {
+            /** @description The full key; shown only once. */
+            key: string;
+            user: string;
+            /** Format: date-time */
+            expiration: string;
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "network_admin" | "it_admin" | "auditor" | "viewer" | "member";
@@ -277,7 +531,9 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        UserId: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -438,6 +694,257 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listConsoleUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every console user, owner first, then by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleUserList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    updateConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsoleUserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    linkConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The linked user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    unlinkConsoleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unlinked user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    transferOwnership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new owner. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listHeadscaleUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every Headscale user, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadscaleUserList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's onboarding. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Onboarding"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    linkSelf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The onboarding after linking. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Onboarding"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    completeOnboarding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The finished onboarding. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Onboarding"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createOwnPreAuthKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewPreAuthKey"];
+                };
             };
             default: components["responses"]["Error"];
         };

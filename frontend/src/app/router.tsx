@@ -1,11 +1,14 @@
 import type { RouteObject } from 'react-router';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
+import { OnboardingRoute } from '@/app/routes/onboarding';
+import { RequireAccess } from '@/app/routes/require-access';
 import { RequireSession } from '@/app/routes/require-session';
 import { RootLayout } from '@/app/routes/root';
 import { RouteError } from '@/app/routes/route-error';
 import { SessionsRoute } from '@/app/routes/sessions';
 import { StatusRoute } from '@/app/routes/status';
+import { UsersRoute } from '@/app/routes/users';
 
 /** The SPA is served under /admin/ (trailing slash, so links home land on /admin/). */
 export const basename = '/admin/';
@@ -21,9 +24,16 @@ export const routes: RouteObject[] = [
           {
             element: <RequireSession />,
             children: [
-              { index: true, element: <StatusRoute /> },
-              { path: 'settings/sessions', element: <SessionsRoute /> },
-              { path: '*', element: <NotFoundRoute /> },
+              { path: 'onboarding', element: <OnboardingRoute /> },
+              {
+                element: <RequireAccess />,
+                children: [
+                  { index: true, element: <StatusRoute /> },
+                  { path: 'settings/users', element: <UsersRoute /> },
+                  { path: 'settings/sessions', element: <SessionsRoute /> },
+                  { path: '*', element: <NotFoundRoute /> },
+                ],
+              },
             ],
           },
         ],

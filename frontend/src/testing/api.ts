@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { components } from '@/api/schema';
+import { allCapabilities } from '@/lib/roles';
 import { jsonResponse } from '@/testing/render';
 
 type Handler = (request: Request) => Response | Promise<Response>;
@@ -33,6 +34,10 @@ export const unauthenticated = () => apiError(401, 'unauthenticated', 'You are n
 export type Info = components['schemas']['Info'];
 export type Me = components['schemas']['Me'];
 export type Session = components['schemas']['Session'];
+export type ConsoleUser = components['schemas']['ConsoleUser'];
+export type HeadscaleUser = components['schemas']['HeadscaleUser'];
+export type Onboarding = components['schemas']['Onboarding'];
+type Role = components['schemas']['Role'];
 
 export function info(signIn: Partial<Info['signIn']> = {}): Info {
   return {
@@ -74,15 +79,105 @@ export const oidcMe: Me = {
     preferredUsername: 'alice',
     picture: '',
     role: 'owner',
+    rolePinned: false,
+    groups: ['admins'],
     createdAt: '2025-01-01T00:00:00Z',
   },
   session: currentSession,
   csrfToken: 'csrf-token-1',
+  capabilities: [...allCapabilities],
+  needsOnboarding: false,
 };
+
+/** Capabilities by role, as the server's table has them (a copy for tests). */
+const capabilitiesByRole: Record<Role, string[]> = {
+  owner: [...allCapabilities],
+  admin: allCapabilities.filter((c) => c !== 'owner'),
+  network_admin: ['ui_access', 'read_policy', 'write_policy', 'read_network', 'write_network', 'read_machines',
+    'read_users', 'generate_authkeys', 'generate_own_authkeys', 'read_feature'],
+  it_admin: ['ui_access', 'read_machines', 'write_machines', 'read_users', 'write_users', 'read_feature',
+    'write_feature', 'configure_iam', 'generate_authkeys', 'generate_own_authkeys', 'read_audit', 'read_policy',
+    'read_network'],
+  auditor: ['ui_access', 'read_machines', 'read_users', 'read_policy', 'read_network', 'read_feature', 'read_audit',
+    'generate_own_authkeys'],
+  viewer: ['ui_access', 'read_machines', 'read_users', 'generate_own_authkeys'],
+  member: [],
+};
+
+/** oidcMeAs is a single sign-on caller with role (Bob Brown unless the role is owner). */
+export function oidcMeAs(role: Role, overrides: Partial<Me> = {}): Me {
+  const user: ConsoleUser =
+    role === 'owner'
+      ? { ...(oidcMe.user as ConsoleUser) }
+      : { ...bob, role };
+  return { ...oidcMe, user, capabilities: capabilitiesByRole[role], ...overrides };
+}
+
+export const alice: ConsoleUser = {
+  ...(oidcMe.user as ConsoleUser),
+  headscaleUserId: 'hs1',
+  lastLoginAt: '2025-01-02T10:00:00Z',
+};
+
+export const bob: ConsoleUser = {
+  id: 'u2',
+  email: 'bob@example.com',
+  emailVerified: true,
+  name: 'Bob Brown',
+  preferredUsername: 'bob',
+  picture: '',
+  role: 'member',
+  rolePinned: false,
+  groups: ['network'],
+  createdAt: '2025-01-03T00:00:00Z',
+  lastLoginAt: '2025-01-03T09:00:00Z',
+};
+
+export const carol: ConsoleUser = {
+  id: 'u3',
+  email: 'carol@example.com',
+  emailVerified: true,
+  name: 'Carol Clark',
+  preferredUsername: 'carol',
+  picture: '',
+  role: 'viewer',
+  rolePinned: true,
+  groups: ['viewers'],
+  headscaleUserId: 'hs3',
+  createdAt: '2025-01-04T00:00:00Z',
+};
+
+export function headscaleUser(id: string, name: string, extra: Partial<HeadscaleUser> = {}): HeadscaleUser {
+  return {
+    id,
+    name,
+    displayName: '',
+    email: '',
+    provider: '',
+    providerId: '',
+    createdAt: '2025-01-01T00:00:00Z',
+    nodeCount: 0,
+    ...extra,
+  };
+}
+
+export function onboarding(extra: Partial<Onboarding> = {}): Onboarding {
+  return {
+    step: 'connect',
+    loginServer: 'https://hs.example.com',
+    candidates: [],
+    devices: [],
+    canGenerateKey: false,
+    grantors: [{ name: 'Alice Anderson', email: 'alice@example.com', role: 'owner' }],
+    ...extra,
+  };
+}
 
 export const apiKeyMe: Me = {
   kind: 'api_key',
   apiKeyPrefix: 'abcdefghijkl',
   session: { ...currentSession, kind: 'api_key' },
   csrfToken: 'csrf-token-2',
+  capabilities: allCapabilities.filter((c) => c !== 'owner'),
+  needsOnboarding: false,
 };

@@ -1,10 +1,15 @@
 import { Navigate, Outlet, useHref, useLocation } from 'react-router';
 import { ErrorAlert } from '@/components/ui/error-alert';
-import { isUnauthenticated, useMe } from '@/features/auth/api/get-me';
+import { isUnauthenticated, needsOnboarding, useMe } from '@/features/auth/api/get-me';
+
+/** The onboarding page's router path. */
+export const onboardingPath = '/onboarding';
 
 /**
  * RequireSession guards the signed-in area: without a session it sends the
- * person to the login page, which brings them back here afterwards.
+ * person to the login page, which brings them back here afterwards; a
+ * first-time single sign-on user goes through onboarding first, which also
+ * brings them back.
  */
 export function RequireSession() {
   const me = useMe();
@@ -37,6 +42,9 @@ export function RequireSession() {
         />
       </div>
     );
+  }
+  if (needsOnboarding(me.data) && location.pathname !== onboardingPath) {
+    return <Navigate to={`${onboardingPath}?return_to=${encodeURIComponent(here)}`} replace />;
   }
   return <Outlet />;
 }

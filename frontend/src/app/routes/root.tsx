@@ -1,6 +1,6 @@
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useEffect, useRef } from 'react';
-import { useMe } from '@/features/auth/api/get-me';
+import { can, useMe } from '@/features/auth/api/get-me';
 import { AccountMenu } from '@/features/auth/components/account-menu';
 
 /** RootLayout is the frame around every page: skip link, header, main. */
@@ -10,6 +10,11 @@ export function RootLayout() {
   const shownPath = useRef(pathname);
   const me = useMe();
   const signedIn = me.status === 'success' ? me.data : undefined;
+  // Without console access (and past onboarding), the page shown is "No
+  // access yet", which offers signing out itself: no navigation, no second
+  // sign-out button.
+  const hasConsole = signedIn !== undefined && can(signedIn, 'ui_access');
+  const noAccessPage = signedIn !== undefined && !hasConsole && !signedIn.needsOnboarding;
 
   // After client-side navigation, move focus to the new page so screen-reader
   // and keyboard users start at its content, as after a full page load.
@@ -31,19 +36,26 @@ export function RootLayout() {
           </NavLink>
           {signedIn && (
             <>
-              <nav aria-label="Main">
-                <ul className="nav">
-                  <li>
-                    <NavLink to="/" end>
-                      Status
-                    </NavLink>
-                  </li>
-                  <li>
-                    <NavLink to="/settings/sessions">Sessions</NavLink>
-                  </li>
-                </ul>
-              </nav>
-              <AccountMenu me={signedIn} />
+              {hasConsole && (
+                <nav aria-label="Main">
+                  <ul className="nav">
+                    <li>
+                      <NavLink to="/" end>
+                        Status
+                      </NavLink>
+                    </li>
+                    {can(signedIn, 'read_users') && (
+                      <li>
+                        <NavLink to="/settings/users">Users</NavLink>
+                      </li>
+                    )}
+                    <li>
+                      <NavLink to="/settings/sessions">Sessions</NavLink>
+                    </li>
+                  </ul>
+                </nav>
+              )}
+              <AccountMenu me={signedIn} withSignOut={!noAccessPage} />
             </>
           )}
         </div>

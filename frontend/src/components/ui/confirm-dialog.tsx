@@ -16,12 +16,14 @@ type ConfirmDialogProps = {
   /** Why the action failed, shown in the dialog. */
   error?: unknown;
   errorTitle?: string;
+  /** Whether the action destroys something (a red button); true unless said otherwise. */
+  destructive?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 };
 
 /**
- * ConfirmDialog asks before a destructive action, in a modal native <dialog>:
+ * ConfirmDialog asks before an action with consequences, in a modal native <dialog>:
  * focus moves to Cancel when it opens and back to where it was when it closes;
  * Escape cancels.
  */
@@ -34,6 +36,7 @@ export function ConfirmDialog({
   pending = false,
   error,
   errorTitle = 'That did not work',
+  destructive = true,
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
@@ -76,7 +79,10 @@ export function ConfirmDialog({
             <button ref={cancelRef} type="button" className="button button--secondary" onClick={onCancel} disabled={pending}>
               Cancel
             </button>
-            <button type="button" className="button button--danger" onClick={onConfirm} disabled={pending}>
+            <button
+              type="button"
+              className={destructive ? 'button button--danger' : 'button'}
+              onClick={onConfirm} disabled={pending}>
               {pending ? pendingLabel : confirmLabel}
             </button>
           </div>

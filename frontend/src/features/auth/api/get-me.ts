@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { components } from '@/api/schema';
 import { ApiError, api, setCsrfToken, unwrap } from '@/lib/api';
+import { allCapabilities } from '@/lib/roles';
 
 export type Me = components['schemas']['Me'];
 
@@ -36,6 +37,27 @@ export const getMeQueryOptions = () =>
   });
 
 export const useMe = () => useQuery(getMeQueryOptions());
+
+/**
+ * capabilitiesOf returns what the caller may do, as GET /me said. API-key and
+ * bearer sessions act as Headscale's administrator: everything but ownership,
+ * should the server list nothing for them. It only shapes the interface: the
+ * server checks every call.
+ */
+export function capabilitiesOf(me: Me): readonly string[] {
+  if (me.kind !== 'oidc' && me.capabilities.length === 0) return allCapabilities.filter((c) => c !== 'owner');
+  return me.capabilities;
+}
+
+/** can reports whether the caller holds capability (see capabilitiesOf). */
+export function can(me: Me, capability: string): boolean {
+  return capabilitiesOf(me).includes(capability);
+}
+
+/** needsOnboarding reports whether the guard should send the caller to onboarding first. */
+export function needsOnboarding(me: Me): boolean {
+  return me.kind === 'oidc' && me.needsOnboarding;
+}
 
 /** displayName is how the header names who is signed in. */
 export function displayName(me: Me): string {

@@ -1,32 +1,25 @@
 import { type Me, displayName } from '@/features/auth/api/get-me';
-import { useSignOut } from '@/features/auth/api/sign-out';
+import { SignOutButton } from '@/features/auth/components/sign-out-button';
+import { roleLabel } from '@/lib/roles';
 
-/** AccountMenu shows who is signed in and signs them out. */
-export function AccountMenu({ me }: { me: Me }) {
-  const signOut = useSignOut();
-  // After success the browser is already loading another page.
-  const busy = signOut.isPending || signOut.isSuccess;
+/**
+ * AccountMenu shows who is signed in, with their role, and signs them out
+ * (unless the page offers that itself: withSignOut false).
+ */
+export function AccountMenu({ me, withSignOut = true }: { me: Me; withSignOut?: boolean }) {
   return (
     <div className="account">
       <p className="account__who">
         <span className="visually-hidden">Signed in as </span>
         <span className="account__name">{displayName(me)}</span>
+        {me.user && (
+          <>
+            <span className="visually-hidden">, role </span>
+            <span className="badge account__role">{roleLabel(me.user.role)}</span>
+          </>
+        )}
       </p>
-      <button
-        type="button"
-        className="button button--secondary button--small"
-        onClick={() => {
-          signOut.mutate();
-        }}
-        disabled={busy}
-      >
-        {busy ? 'Signing out…' : 'Sign out'}
-      </button>
-      {signOut.isError && (
-        <p role="alert" className="account__error">
-          Could not sign out: {signOut.error.message}
-        </p>
-      )}
+      {withSignOut && <SignOutButton small />}
     </div>
   );
 }
