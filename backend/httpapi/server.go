@@ -104,6 +104,7 @@ func New(d Deps) (http.Handler, error) {
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/admin/") })
 	e.GET("/admin/healthz", healthz)
 	e.GET("/admin/readyz", s.readyz)
+	e.GET("/admin/api/docs", app.serve) // the API reference, a page of the SPA
 	e.GET("/admin/api/openapi.yaml", func(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/yaml", d.Contract)
 	})

@@ -228,6 +228,7 @@ func TestServesSPA(t *testing.T) {
 		{"/admin/", "<div id=root>", "no-store"},
 		{"/admin/machines/42", "<div id=root>", "no-store"}, // a client route gets index.html
 		{"/admin/index.html", "<div id=root>", "no-store"},
+		{"/admin/api/docs", "<div id=root>", "no-store"}, // the API reference is a page of the SPA
 		{"/admin/assets/index-abc12.js", "console.log", "public, max-age=31536000, immutable"},
 		{"/admin/favicon.svg", "<svg/>", "no-cache"},
 	}
