@@ -29,6 +29,7 @@ const usage = `Usage: headway <command> [--config FILE]
 Commands:
   serve     run the web console (applies pending database migrations first)
   migrate   apply pending database migrations and exit
+  doctor    check the installation and say how to fix what is wrong (--json for machines)
   version   print the version and exit
 
 The configuration file is --config, else $HEADWAY_CONFIG, else /etc/headway/config.yaml.
@@ -47,6 +48,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return serve(ctx, rest, environ, stderr)
 	case "migrate":
 		return migrate(ctx, rest, environ, stderr)
+	case "doctor":
+		return doctor(ctx, rest, environ, stdout, stderr)
 	case "version":
 		return printVersion(stdout)
 	case "help", "-h", "--help":
