@@ -51,6 +51,7 @@ type site struct {
 	Cfg      *config.Config
 	Logs     *logBuffer
 	HS       *hstest.Server // nil unless withHeadscale
+	DB       *store.Store   // the database of the replicas, once started
 	Clock    *fakeClock     // nil: the real clock
 	LoginTTL time.Duration
 	Replicas int
@@ -116,6 +117,9 @@ func (h *site) start() {
 			t.Fatalf("open database: %v", err)
 		}
 		t.Cleanup(db.Close)
+		if h.DB == nil {
+			h.DB = db
+		}
 		logger := slog.New(slog.NewTextHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		opts := auth.Options{
 			Store:           db,
