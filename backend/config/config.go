@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math"
 	"net"
 	"os"
@@ -50,6 +51,48 @@ type Server struct {
 	// SessionMaxAge ends a session this long after sign-in; never shorter
 	// than SessionIdleTimeout.
 	SessionMaxAge time.Duration
+	// MetricsListen is the host:port of the Prometheus metrics listener; ""
+	// means metrics are off.
+	MetricsListen string
+	// LogFormat is LogFormatText or LogFormatJSON.
+	LogFormat string
+	// LogLevel is one of LogLevels, lower-case.
+	LogLevel string
+}
+
+// Log formats accepted in server.log_format.
+const (
+	LogFormatText = "text"
+	LogFormatJSON = "json"
+)
+
+// Log levels accepted in server.log_level, least severe first.
+const (
+	LogLevelDebug = "debug"
+	LogLevelInfo  = "info"
+	LogLevelWarn  = "warn"
+	LogLevelError = "error"
+)
+
+// logLevels maps each accepted server.log_level to its slog level.
+var logLevels = []struct {
+	name  string
+	level slog.Level
+}{
+	{LogLevelDebug, slog.LevelDebug},
+	{LogLevelInfo, slog.LevelInfo},
+	{LogLevelWarn, slog.LevelWarn},
+	{LogLevelError, slog.LevelError},
+}
+
+// SlogLevel returns the slog level of LogLevel; info for anything else.
+func (s Server) SlogLevel() slog.Level {
+	for _, l := range logLevels {
+		if l.name == s.LogLevel {
+			return l.level
+		}
+	}
+	return slog.LevelInfo
 }
 
 // Database configures the PostgreSQL connection.

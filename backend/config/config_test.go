@@ -60,6 +60,7 @@ func wantMinimal() Config {
 			Host: "0.0.0.0", Port: 3000, BaseURL: "https://hs.example.com",
 			CookieSecret: goodSecret, CookieSecure: true,
 			SessionIdleTimeout: 12 * time.Hour, SessionMaxAge: 7 * 24 * time.Hour,
+			LogFormat: "text", LogLevel: "info",
 		},
 		Database: Database{URL: goodDB},
 		Headscale: Headscale{

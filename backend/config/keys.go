@@ -77,6 +77,21 @@ var keys = []key{
 		field: func(c *Config) any { return &c.Server.SessionMaxAge },
 	},
 	{
+		name:  "server.metrics_listen",
+		doc:   "Address (host:port) of a separate listener serving Prometheus metrics at /metrics, such as 127.0.0.1:9090. Unset, no metrics are served.",
+		field: func(c *Config) any { return &c.Server.MetricsListen },
+	},
+	{
+		name: "server.log_format", def: LogFormatText,
+		doc:   "Format of the log on standard error: text (key=value) or json (one object per line).",
+		field: func(c *Config) any { return &c.Server.LogFormat },
+	},
+	{
+		name: "server.log_level", def: LogLevelInfo,
+		doc:   "Least severe level logged: debug, info, warn or error.",
+		field: func(c *Config) any { return &c.Server.LogLevel },
+	},
+	{
 		name: "database.url", required: true,
 		doc:   "PostgreSQL connection URL (postgres:// or postgresql://).",
 		field: func(c *Config) any { return &c.Database.URL },

@@ -3,9 +3,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,6 +79,7 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 		}
 	}
 	ps = append(ps, validateSessions(c.Server, check)...)
+	ps = append(ps, validateObservability(&c.Server, check)...)
 	if check("database.url") {
 		add(checkPostgresURL("database.url", c.Database.URL.Reveal()))
 	}
@@ -127,6 +130,66 @@ func validateSessions(s Server, check func(string) bool) []Problem {
 		})
 	}
 	return ps
+}
+
+// validateObservability checks the metrics listener and the log settings,
+// lower-casing the log format and level in place.
+func validateObservability(s *Server, check func(string) bool) []Problem {
+	var ps []Problem
+	if check("server.metrics_listen") {
+		if p := checkMetricsListen(*s); p != nil {
+			ps = append(ps, *p)
+		}
+	}
+	if check("server.log_format") {
+		s.LogFormat = strings.ToLower(strings.TrimSpace(s.LogFormat))
+		if s.LogFormat != LogFormatText && s.LogFormat != LogFormatJSON {
+			ps = append(ps, Problem{
+				Key:     "server.log_format",
+				Message: fmt.Sprintf("must be %s or %s, got %q", LogFormatText, LogFormatJSON, s.LogFormat),
+				Fix:     fmt.Sprintf("use json for a log collector, text for people (%s)", envName("server.log_format")),
+			})
+		}
+	}
+	if check("server.log_level") {
+		s.LogLevel = strings.ToLower(strings.TrimSpace(s.LogLevel))
+		var names []string
+		for _, l := range logLevels {
+			names = append(names, l.name)
+		}
+		if !slices.Contains(names, s.LogLevel) {
+			ps = append(ps, Problem{
+				Key:     "server.log_level",
+				Message: fmt.Sprintf("must be one of %s, got %q", strings.Join(names, ", "), s.LogLevel),
+				Fix:     fmt.Sprintf("use info unless investigating a problem (%s)", envName("server.log_level")),
+			})
+		}
+	}
+	return ps
+}
+
+// checkMetricsListen checks that the metrics address is host:port with a
+// usable port that the main listener does not already take.
+func checkMetricsListen(s Server) *Problem {
+	const key = "server.metrics_listen"
+	fix := fmt.Sprintf("set %s (or %s) to host:port, such as 127.0.0.1:9090, or leave it unset to turn metrics off", key, envName(key))
+	host, port, err := net.SplitHostPort(s.MetricsListen)
+	if err != nil {
+		return &Problem{Key: key, Message: fmt.Sprintf("must be host:port, got %q", s.MetricsListen), Fix: fix}
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return &Problem{Key: key, Message: fmt.Sprintf("must have a port between 1 and 65535, got %q", port), Fix: fix}
+	}
+	wildcard := func(h string) bool { return h == "" || h == "0.0.0.0" || h == "::" }
+	if n == s.Port && (host == s.Host || wildcard(host) || wildcard(s.Host)) {
+		return &Problem{
+			Key:     key,
+			Message: fmt.Sprintf("uses port %d, which server.host and server.port already listen on", n),
+			Fix:     "give metrics a port of their own, such as 9090",
+		}
+	}
+	return nil
 }
 
 // reservedParams are authorization request parameters Headway sets itself;

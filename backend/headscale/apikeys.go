@@ -45,7 +45,7 @@ func (c *Client) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 	var out struct {
 		APIKeys []apiKeyJSON `json:"apiKeys"`
 	}
-	err := c.do(ctx, request{op: "list api keys", method: http.MethodGet, path: "/api/v1/apikey", auth: true}, &out)
+	err := c.do(ctx, request{name: "list_api_keys", op: "list api keys", method: http.MethodGet, path: "/api/v1/apikey", auth: true}, &out)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +69,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, expiration time.Time) (string
 		APIKey string `json:"apiKey"`
 	}
 	body := map[string]time.Time{"expiration": expiration.UTC()}
-	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/apikey", auth: true, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{name: "create_api_key", op: op, method: http.MethodPost, path: "/api/v1/apikey", auth: true, body: body}, &out); err != nil {
 		return "", err
 	}
 	if out.APIKey == "" {
@@ -87,7 +87,7 @@ func (c *Client) ExpireAPIKey(ctx context.Context, prefix string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: "expire api key " + p, method: http.MethodPost, path: "/api/v1/apikey/expire", auth: true,
+	return c.do(ctx, request{name: "expire_api_key", op: "expire api key " + p, method: http.MethodPost, path: "/api/v1/apikey/expire", auth: true,
 		body: map[string]string{"prefix": p}}, nil)
 }
 
@@ -99,7 +99,7 @@ func (c *Client) DeleteAPIKey(ctx context.Context, prefix string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: "delete api key " + p, method: http.MethodDelete, path: "/api/v1/apikey/" + url.PathEscape(p), auth: true}, nil)
+	return c.do(ctx, request{name: "delete_api_key", op: "delete api key " + p, method: http.MethodDelete, path: "/api/v1/apikey/" + url.PathEscape(p), auth: true}, nil)
 }
 
 // storedAPIKeyPrefix turns the masked prefix Headscale lists

@@ -33,7 +33,13 @@ type Client struct {
 	apiKey  string
 	http    *http.Client
 	timeout time.Duration
+	observe Observer // nil: calls are not observed
 }
+
+// Observer is told about every call to Headscale once it has ended: a stable
+// operation name (list_users, health, rename_node), how long it took, and
+// its error, nil on success. It must be safe for concurrent use and quick.
+type Observer func(operation string, d time.Duration, err error)
 
 // Option configures a Client.
 type Option func(*Client)
@@ -56,6 +62,11 @@ func WithTimeout(d time.Duration) Option {
 			c.timeout = d
 		}
 	}
+}
+
+// WithObserver has every call reported to observe, for metrics.
+func WithObserver(observe Observer) Option {
+	return func(c *Client) { c.observe = observe }
 }
 
 // New returns a client for the Headscale server at baseURL (for example
@@ -88,6 +99,7 @@ func defaultHTTPClient() *http.Client {
 
 // request describes one call to Headscale.
 type request struct {
+	name   string // stable operation name for observers, e.g. "list_users"; never holds ids
 	op     string // "doing what", for error messages
 	method string
 	path   string // with leading slash, query included
@@ -96,8 +108,18 @@ type request struct {
 }
 
 // do sends req and decodes a 2xx JSON response into out (when non-nil). Every
-// failure is returned through the mapping in errors.go.
-func (c *Client) do(ctx context.Context, req request, out any) error {
+// failure is returned through the mapping in errors.go. The observer, if any,
+// learns how the call went.
+func (c *Client) do(ctx context.Context, req request, out any) (err error) {
+	if c.observe != nil {
+		start := time.Now()
+		defer func() { c.observe(req.name, time.Since(start), err) }()
+	}
+	return c.send(ctx, req, out)
+}
+
+// send is do without the observer.
+func (c *Client) send(ctx context.Context, req request, out any) error {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)

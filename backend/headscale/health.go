@@ -12,7 +12,7 @@ func (c *Client) Health(ctx context.Context) error {
 	var out struct {
 		Status string `json:"status"`
 	}
-	err := c.do(ctx, request{op: "health", method: http.MethodGet, path: "/health"}, &out)
+	err := c.do(ctx, request{name: "health", op: "health", method: http.MethodGet, path: "/health"}, &out)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (c *Client) Version(ctx context.Context) (string, error) {
 	var out struct {
 		Version string `json:"version"`
 	}
-	err := c.do(ctx, request{op: "version", method: http.MethodGet, path: "/version"}, &out)
+	err := c.do(ctx, request{name: "version", op: "version", method: http.MethodGet, path: "/version"}, &out)
 	if err != nil {
 		return "", err
 	}

@@ -131,7 +131,7 @@ func (c *Client) listNodes(ctx context.Context, op string) ([]Node, error) {
 	var out struct {
 		Nodes []nodeJSON `json:"nodes"`
 	}
-	if err := c.do(ctx, request{op: op, method: http.MethodGet, path: "/api/v1/node", auth: true}, &out); err != nil {
+	if err := c.do(ctx, request{name: "list_nodes", op: op, method: http.MethodGet, path: "/api/v1/node", auth: true}, &out); err != nil {
 		return nil, err
 	}
 	nodes := make([]Node, 0, len(out.Nodes))
@@ -148,7 +148,7 @@ func (c *Client) GetNode(ctx context.Context, id string) (Node, error) {
 	if err != nil {
 		return Node{}, err
 	}
-	return c.nodeCall(ctx, request{op: op, method: http.MethodGet, path: "/api/v1/node/" + id, auth: true})
+	return c.nodeCall(ctx, request{name: "get_node", op: op, method: http.MethodGet, path: "/api/v1/node/" + id, auth: true})
 }
 
 // RenameNode sets node id's GivenName, its MagicDNS name
@@ -164,7 +164,7 @@ func (c *Client) RenameNode(ctx context.Context, id, name string) (Node, error) 
 		return Node{}, fmt.Errorf("headscale: %s: %w: empty name", op, ErrInvalid)
 	}
 	path := "/api/v1/node/" + id + "/rename/" + url.PathEscape(name)
-	return c.nodeCall(ctx, request{op: op, method: http.MethodPost, path: path, auth: true})
+	return c.nodeCall(ctx, request{name: "rename_node", op: op, method: http.MethodPost, path: path, auth: true})
 }
 
 // ExpireNode sets node id's key expiry (POST /api/v1/node/{id}/expire): to at,
@@ -188,7 +188,7 @@ func (c *Client) ExpireNode(ctx context.Context, id string, at *time.Time, disab
 	if len(q) > 0 {
 		path += "?" + q.Encode()
 	}
-	return c.nodeCall(ctx, request{op: op, method: http.MethodPost, path: path, auth: true})
+	return c.nodeCall(ctx, request{name: "expire_node", op: op, method: http.MethodPost, path: path, auth: true})
 }
 
 // DeleteNode deletes node id (DELETE /api/v1/node/{id}).
@@ -197,7 +197,7 @@ func (c *Client) DeleteNode(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: op, method: http.MethodDelete, path: "/api/v1/node/" + id, auth: true}, nil)
+	return c.do(ctx, request{name: "delete_node", op: op, method: http.MethodDelete, path: "/api/v1/node/" + id, auth: true}, nil)
 }
 
 // SetTags replaces node id's tags (POST /api/v1/node/{id}/tags). Each tag
@@ -210,7 +210,7 @@ func (c *Client) SetTags(ctx context.Context, id string, tags []string) (Node, e
 		return Node{}, err
 	}
 	body := map[string][]string{"tags": nonNil(tags)}
-	return c.nodeCall(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/node/" + id + "/tags", auth: true, body: body})
+	return c.nodeCall(ctx, request{name: "set_tags", op: op, method: http.MethodPost, path: "/api/v1/node/" + id + "/tags", auth: true, body: body})
 }
 
 // ApproveRoutes replaces node id's approved routes
@@ -224,7 +224,7 @@ func (c *Client) ApproveRoutes(ctx context.Context, id string, routes []string) 
 		return Node{}, err
 	}
 	body := map[string][]string{"routes": nonNil(routes)}
-	return c.nodeCall(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/node/" + id + "/approve_routes", auth: true, body: body})
+	return c.nodeCall(ctx, request{name: "approve_routes", op: op, method: http.MethodPost, path: "/api/v1/node/" + id + "/approve_routes", auth: true, body: body})
 }
 
 // RegisterNode completes a pending registration (the authID the client was
@@ -237,14 +237,14 @@ func (c *Client) RegisterNode(ctx context.Context, user, authID string) (Node, e
 		return Node{}, fmt.Errorf("headscale: %s: %w: user and registration id are required", op, ErrInvalid)
 	}
 	q := url.Values{"user": {user}, "key": {authID}}
-	return c.nodeCall(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/node/register?" + q.Encode(), auth: true})
+	return c.nodeCall(ctx, request{name: "register_node", op: op, method: http.MethodPost, path: "/api/v1/node/register?" + q.Encode(), auth: true})
 }
 
 // ApproveRegistration approves a pending authentication request that waits
 // for an admin (POST /api/v1/auth/approve, Headscale 0.29+). An unknown
 // authID is ErrNotFound; a malformed one ErrInvalid.
 func (c *Client) ApproveRegistration(ctx context.Context, authID string) error {
-	return c.do(ctx, request{op: "approve registration", method: http.MethodPost, path: "/api/v1/auth/approve", auth: true,
+	return c.do(ctx, request{name: "approve_registration", op: "approve registration", method: http.MethodPost, path: "/api/v1/auth/approve", auth: true,
 		body: map[string]string{"authId": authID}}, nil)
 }
 
@@ -252,7 +252,7 @@ func (c *Client) ApproveRegistration(ctx context.Context, authID string) error {
 // (POST /api/v1/auth/reject, Headscale 0.29+). An unknown authID is
 // ErrNotFound; a malformed one ErrInvalid.
 func (c *Client) RejectRegistration(ctx context.Context, authID string) error {
-	return c.do(ctx, request{op: "reject registration", method: http.MethodPost, path: "/api/v1/auth/reject", auth: true,
+	return c.do(ctx, request{name: "reject_registration", op: "reject registration", method: http.MethodPost, path: "/api/v1/auth/reject", auth: true,
 		body: map[string]string{"authId": authID}}, nil)
 }
 

@@ -26,7 +26,7 @@ func (p policyJSON) policy() Policy {
 // policy.mode: database and no policy set yet, it is ErrNotFound.
 func (c *Client) GetPolicy(ctx context.Context) (Policy, error) {
 	var out policyJSON
-	if err := c.do(ctx, request{op: "get policy", method: http.MethodGet, path: "/api/v1/policy", auth: true}, &out); err != nil {
+	if err := c.do(ctx, request{name: "get_policy", op: "get policy", method: http.MethodGet, path: "/api/v1/policy", auth: true}, &out); err != nil {
 		return Policy{}, err
 	}
 	return out.policy(), nil
@@ -39,7 +39,7 @@ func (c *Client) GetPolicy(ctx context.Context) (Policy, error) {
 func (c *Client) SetPolicy(ctx context.Context, text string) (Policy, error) {
 	var out policyJSON
 	body := map[string]string{"policy": text}
-	if err := c.do(ctx, request{op: "set policy", method: http.MethodPut, path: "/api/v1/policy", auth: true, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{name: "set_policy", op: "set policy", method: http.MethodPut, path: "/api/v1/policy", auth: true, body: body}, &out); err != nil {
 		return Policy{}, err
 	}
 	return out.policy(), nil
@@ -52,5 +52,5 @@ func (c *Client) SetPolicy(ctx context.Context, text string) (Policy, error) {
 // "parsing policy: parsing HuJSON: hujson: line 1, column 65: …".
 func (c *Client) CheckPolicy(ctx context.Context, text string) error {
 	body := map[string]string{"policy": text}
-	return c.do(ctx, request{op: "check policy", method: http.MethodPost, path: "/api/v1/policy/check", auth: true, body: body}, nil)
+	return c.do(ctx, request{name: "check_policy", op: "check policy", method: http.MethodPost, path: "/api/v1/policy/check", auth: true, body: body}, nil)
 }

@@ -75,7 +75,7 @@ func (c *Client) listPreAuthKeys(ctx context.Context, op string) ([]PreAuthKey, 
 	var out struct {
 		PreAuthKeys []preAuthKeyJSON `json:"preAuthKeys"`
 	}
-	if err := c.do(ctx, request{op: op, method: http.MethodGet, path: "/api/v1/preauthkey", auth: true}, &out); err != nil {
+	if err := c.do(ctx, request{name: "list_pre_auth_keys", op: op, method: http.MethodGet, path: "/api/v1/preauthkey", auth: true}, &out); err != nil {
 		return nil, err
 	}
 	keys := make([]PreAuthKey, 0, len(out.PreAuthKeys))
@@ -114,7 +114,7 @@ func (c *Client) CreatePreAuthKey(ctx context.Context, r PreAuthKeyRequest) (Pre
 	var out struct {
 		PreAuthKey *preAuthKeyJSON `json:"preAuthKey"`
 	}
-	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/preauthkey", auth: true, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{name: "create_pre_auth_key", op: op, method: http.MethodPost, path: "/api/v1/preauthkey", auth: true, body: body}, &out); err != nil {
 		return PreAuthKey{}, err
 	}
 	if out.PreAuthKey == nil {
@@ -134,7 +134,7 @@ func (c *Client) ExpirePreAuthKey(ctx context.Context, id string) error {
 	if err := c.preAuthKeyExists(ctx, op, id); err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/preauthkey/expire", auth: true,
+	return c.do(ctx, request{name: "expire_pre_auth_key", op: op, method: http.MethodPost, path: "/api/v1/preauthkey/expire", auth: true,
 		body: map[string]string{"id": id}}, nil)
 }
 
@@ -148,7 +148,7 @@ func (c *Client) DeletePreAuthKey(ctx context.Context, id string) error {
 	if err := c.preAuthKeyExists(ctx, op, id); err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: op, method: http.MethodDelete, path: "/api/v1/preauthkey?id=" + url.QueryEscape(id), auth: true}, nil)
+	return c.do(ctx, request{name: "delete_pre_auth_key", op: op, method: http.MethodDelete, path: "/api/v1/preauthkey?id=" + url.QueryEscape(id), auth: true}, nil)
 }
 
 func (c *Client) preAuthKeyExists(ctx context.Context, op, id string) error {

@@ -63,7 +63,7 @@ func (c *Client) listUsers(ctx context.Context, op, name string) ([]User, error)
 	var out struct {
 		Users []userJSON `json:"users"`
 	}
-	if err := c.do(ctx, request{op: op, method: http.MethodGet, path: path, auth: true}, &out); err != nil {
+	if err := c.do(ctx, request{name: "list_users", op: op, method: http.MethodGet, path: path, auth: true}, &out); err != nil {
 		return nil, err
 	}
 	users := make([]User, 0, len(out.Users))
@@ -90,7 +90,7 @@ func (c *Client) CreateUser(ctx context.Context, name, displayName, email string
 		User userJSON `json:"user"`
 	}
 	body := map[string]string{"name": name, "displayName": displayName, "email": email}
-	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: "/api/v1/user", auth: true, body: body}, &out); err != nil {
+	if err := c.do(ctx, request{name: "create_user", op: op, method: http.MethodPost, path: "/api/v1/user", auth: true, body: body}, &out); err != nil {
 		return User{}, err
 	}
 	return out.User.user(), nil
@@ -116,7 +116,7 @@ func (c *Client) RenameUser(ctx context.Context, id, newName string) (User, erro
 		User userJSON `json:"user"`
 	}
 	path := "/api/v1/user/" + id + "/rename/" + url.PathEscape(newName)
-	if err := c.do(ctx, request{op: op, method: http.MethodPost, path: path, auth: true}, &out); err != nil {
+	if err := c.do(ctx, request{name: "rename_user", op: op, method: http.MethodPost, path: path, auth: true}, &out); err != nil {
 		return User{}, err
 	}
 	return out.User.user(), nil
@@ -145,5 +145,5 @@ func (c *Client) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return c.do(ctx, request{op: op, method: http.MethodDelete, path: "/api/v1/user/" + id, auth: true}, nil)
+	return c.do(ctx, request{name: "delete_user", op: op, method: http.MethodDelete, path: "/api/v1/user/" + id, auth: true}, nil)
 }

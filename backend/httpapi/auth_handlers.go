@@ -21,9 +21,12 @@ func (s *server) SignInWithAPIKey(ctx context.Context, req api.SignInWithAPIKeyR
 	issued, err := s.auth.SignInAPIKey(ctx, req.Body.ApiKey, metaFrom(ctx))
 	if err != nil {
 		s.logger.InfoContext(ctx, "sign-in refused", "method", "api_key", "err", err)
-		return nil, apiKeyError(err)
+		err = apiKeyError(err)
+		s.countSignIn(signInAPIKey, err)
+		return nil, err
 	}
 	s.logger.InfoContext(ctx, "signed in", "method", "api_key", "session_id", issued.Session.ID)
+	s.countSignIn(signInAPIKey, nil)
 	cookie := s.sessionCookieFor(issued.Token, issued.Session.ExpiresAt).String()
 	prefix := issued.Session.APIKeyPrefix
 	me := api.Me{Kind: api.MeKind(auth.KindAPIKey), Session: sessionOut(issued.Session), CsrfToken: &issued.CSRFToken, ApiKeyPrefix: &prefix,

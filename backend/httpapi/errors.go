@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"headway/api"
+	"headway/backend/headscale"
 	"headway/backend/identity"
 	"headway/backend/rbac"
 )
@@ -64,6 +65,13 @@ func toError(err error) *Error {
 			status = http.StatusBadRequest
 		}
 		return &Error{Status: status, Code: re.Code, Message: re.Message, Hint: re.Hint, Err: err}
+	}
+	switch {
+	case errors.Is(err, headscale.ErrUnreachable):
+		return headscaleUnavailable(err)
+	case errors.Is(err, headscale.ErrUnauthorized):
+		return &Error{Status: http.StatusBadGateway, Code: "headscale_key_invalid", Message: "Headscale refused Headway's API key.",
+			Hint: "The key in headscale.api_key has expired or was revoked: create one with headscale apikeys create --expiration 90d, set it, and restart Headway. headway doctor checks it.", Err: err}
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

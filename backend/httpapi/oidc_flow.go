@@ -128,6 +128,7 @@ func (s *server) oidcCallback(c echo.Context) error {
 		}
 	}
 	s.logger.InfoContext(ctx, "signed in", "method", "oidc", "user", who)
+	s.countSignIn(signInOIDC, nil)
 	c.SetCookie(s.sessionCookieFor(issued.Token, issued.Session.ExpiresAt))
 	c.SetCookie(s.expiredCookie(loginErrorCookie, cookiePath))
 	return c.Redirect(http.StatusFound, attempt.ReturnTo)
@@ -163,6 +164,7 @@ func (s *server) oidcFailed(c echo.Context, err error) error {
 // The explanation travels in a signed cookie; fields left empty are filled
 // from the general catalogue.
 func (s *server) loginFailed(c echo.Context, e loginError, detail string, cause error) error {
+	s.countLoginFailed(e.Code)
 	if cause != nil {
 		s.logger.WarnContext(c.Request().Context(), "sign-in failed", "code", e.Code, "err", cause)
 	}

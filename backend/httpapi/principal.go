@@ -131,6 +131,6 @@ func apiKeyError(err error) error {
 	}
 }
 
-func headscaleUnavailable(err error) error {
+func headscaleUnavailable(err error) *Error {
 	return &Error{Status: http.StatusBadGateway, Code: "headscale_unavailable", Message: "Headscale did not answer.", Hint: "Check that Headscale is running and that headscale.url points to it.", Err: err}
 }

@@ -43,6 +43,7 @@ type Deps struct {
 	OIDC      *oidc.Provider // nil when single sign-on is not configured
 	Contract  []byte         // openapi.yaml as written
 	SPA       fs.FS          // the built frontend, index.html at its root
+	Metrics   Metrics        // nil when metrics are off
 }
 
 // maxBodySize bounds request bodies; the largest legitimate one is an ACL policy.
@@ -57,6 +58,7 @@ type server struct {
 	auth      *auth.Service
 	identity  *identity.Service
 	oidc      *oidc.Provider
+	metrics   Metrics
 	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
 	origin        string
 	loginErrorKey []byte
@@ -85,6 +87,7 @@ func New(d Deps) (http.Handler, error) {
 	s := &server{
 		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale,
 		auth: d.Auth, identity: d.Identity, oidc: d.OIDC, origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
+		metrics: d.Metrics,
 	}
 
 	e := echo.New()
@@ -95,6 +98,7 @@ func New(d Deps) (http.Handler, error) {
 	// trusted only when the proxy itself is on a loopback or private address.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.Use(middleware.RequestID())
+	e.Use(requestMetrics(d.Metrics))
 	e.Use(accessLog(d.Logger))
 	e.Use(recoverPanics())
 	e.Use(securityHeaders)

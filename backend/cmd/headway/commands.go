@@ -18,6 +18,7 @@ import (
 	"headway/backend/headscale"
 	"headway/backend/httpapi"
 	"headway/backend/identity"
+	"headway/backend/metrics"
 	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/version"
@@ -64,8 +65,11 @@ func loadConfig(name string, args, environ []string, stderr io.Writer) (*config.
 		return nil, nil, fmt.Errorf("%s: unexpected argument %q", name, flags.Arg(0))
 	}
 	path, explicit := config.ResolvePath(*configPath, environ)
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg, warnings, err := config.Load(path, explicit, environ)
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if cfg != nil {
+		logger = newLogger(stderr, cfg.Server)
+	}
 	for _, w := range warnings {
 		logger.Warn(w)
 	}
@@ -77,6 +81,15 @@ func loadConfig(name string, args, environ []string, stderr io.Writer) (*config.
 		return nil, nil, err
 	}
 	return cfg, logger, nil
+}
+
+// newLogger writes s.LogFormat (text or JSON lines) to w, from s.LogLevel up.
+func newLogger(w io.Writer, s config.Server) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: s.SlogLevel()}
+	if s.LogFormat == config.LogFormatJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func migrate(ctx context.Context, args, environ []string, stderr io.Writer) error {
@@ -122,7 +135,18 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		return err
 	}
 
-	hs := headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal())
+	// With metrics off, m stays nil and Deps.Metrics a nil interface.
+	var (
+		m           *metrics.Metrics
+		httpMetrics httpapi.Metrics
+		hsOptions   []headscale.Option
+	)
+	if cfg.Server.MetricsListen != "" {
+		m = metrics.New(db)
+		httpMetrics = m
+		hsOptions = append(hsOptions, headscale.WithObserver(m.ObserveHeadscale))
+	}
+	hs := headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal(), hsOptions...)
 	identityOptions := identity.OptionsFrom(cfg)
 	identityOptions.Store, identityOptions.Headscale, identityOptions.Logger = db, hs, logger
 	identityService := identity.New(identityOptions)
@@ -142,6 +166,7 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		OIDC:      provider,
 		Contract:  headway.OpenAPI,
 		SPA:       spa,
+		Metrics:   httpMetrics,
 	})
 	if err != nil {
 		return err
@@ -159,19 +184,49 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	served := make(chan error, 1)
+	servers := []*http.Server{srv}
+	var (
+		metricsSrv      *http.Server
+		metricsListener net.Listener
+	)
+	if m != nil {
+		metricsListener, err = net.Listen("tcp", cfg.Server.MetricsListen)
+		if err != nil {
+			listener.Close()
+			return fmt.Errorf("listen on %s for metrics: %w (set server.metrics_listen to a free address, or unset it)", cfg.Server.MetricsListen, err)
+		}
+		metricsSrv = m.Server()
+		metricsSrv.ErrorLog = srv.ErrorLog
+		servers = append(servers, metricsSrv)
+	}
+
+	served := make(chan error, len(servers))
 	go func() { served <- srv.Serve(listener) }()
 	logger.Info("headway is serving", "version", version.Version, "listen", listener.Addr().String(), "url", cfg.Server.BaseURL+"/admin/")
-
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
+	if metricsSrv != nil {
+		go func() { served <- fmt.Errorf("metrics: %w", metricsSrv.Serve(metricsListener)) }()
+		logger.Info("serving metrics", "listen", metricsListener.Addr().String(), "path", "/metrics")
 	}
-	logger.Info("shutting down", "grace", shutdownGrace)
+
+	// When one listener fails, the other is shut down too and the failure returned.
+	var serveErr error
+	select {
+	case serveErr = <-served:
+	case <-ctx.Done():
+		logger.Info("shutting down", "grace", shutdownGrace)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	var shutdownErrs []error
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			shutdownErrs = append(shutdownErrs, err)
+		}
+	}
+	if serveErr != nil {
+		return fmt.Errorf("serve: %w", serveErr)
+	}
+	if err := errors.Join(shutdownErrs...); err != nil {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
