@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -114,6 +116,69 @@ func (e SessionKind) Valid() bool {
 	}
 }
 
+// Defines values for ListMachinesParamsStatus.
+const (
+	Expired ListMachinesParamsStatus = "expired"
+	Offline ListMachinesParamsStatus = "offline"
+	Online  ListMachinesParamsStatus = "online"
+)
+
+// Valid indicates whether the value is a known member of the ListMachinesParamsStatus enum.
+func (e ListMachinesParamsStatus) Valid() bool {
+	switch e {
+	case Expired:
+		return true
+	case Offline:
+		return true
+	case Online:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListMachinesParamsSort.
+const (
+	Created  ListMachinesParamsSort = "created"
+	LastSeen ListMachinesParamsSort = "lastSeen"
+	Name     ListMachinesParamsSort = "name"
+	User     ListMachinesParamsSort = "user"
+)
+
+// Valid indicates whether the value is a known member of the ListMachinesParamsSort enum.
+func (e ListMachinesParamsSort) Valid() bool {
+	switch e {
+	case Created:
+		return true
+	case LastSeen:
+		return true
+	case Name:
+		return true
+	case User:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListMachinesParamsOrder.
+const (
+	Asc  ListMachinesParamsOrder = "asc"
+	Desc ListMachinesParamsOrder = "desc"
+)
+
+// Valid indicates whether the value is a known member of the ListMachinesParamsOrder enum.
+func (e ListMachinesParamsOrder) Valid() bool {
+	switch e {
+	case Asc:
+		return true
+	case Desc:
+		return true
+	default:
+		return false
+	}
+}
+
 // APIKeySignIn defines model for APIKeySignIn.
 type APIKeySignIn struct {
 	// ApiKey A Headscale API key (`headscale apikeys create`).
@@ -155,6 +220,13 @@ type ConsoleUserUpdate struct {
 	RolePinned *bool `json:"rolePinned,omitempty"`
 }
 
+// CreateHeadscaleUser defines model for CreateHeadscaleUser.
+type CreateHeadscaleUser struct {
+	DisplayName *string `json:"displayName,omitempty"`
+	Email       *string `json:"email,omitempty"`
+	Name        string  `json:"name"`
+}
+
 // DeviceSummary defines model for DeviceSummary.
 type DeviceSummary struct {
 	GivenName   string   `json:"givenName"`
@@ -184,6 +256,14 @@ type ErrorBody struct {
 
 	// RequestId The request id, also logged, for reports.
 	RequestId *string `json:"requestId,omitempty"`
+}
+
+// ExpireMachine defines model for ExpireMachine.
+type ExpireMachine struct {
+	DisableExpiry *bool `json:"disableExpiry,omitempty"`
+
+	// Expiry When it expires; absent means now.
+	Expiry *time.Time `json:"expiry,omitempty"`
 }
 
 // Grantor defines model for Grantor.
@@ -246,6 +326,85 @@ type Info struct {
 // LinkRequest defines model for LinkRequest.
 type LinkRequest struct {
 	HeadscaleUserId string `json:"headscaleUserId"`
+}
+
+// Machine defines model for Machine.
+type Machine struct {
+	ApprovedRoutes []string `json:"approvedRoutes"`
+
+	// AvailableRoutes Routes the machine advertises.
+	AvailableRoutes []string `json:"availableRoutes"`
+
+	// CanManage Whether the caller may change this machine (write_machines, or it belongs to the caller's Headscale user).
+	CanManage bool       `json:"canManage"`
+	CreatedAt *time.Time `json:"createdAt,omitempty"`
+
+	// ExitNode Whether it is approved as an exit node.
+	ExitNode bool `json:"exitNode"`
+
+	// ExitNodeAvailable Whether it advertises itself as an exit node.
+	ExitNodeAvailable bool       `json:"exitNodeAvailable"`
+	Expired           bool       `json:"expired"`
+	Expiry            *time.Time `json:"expiry,omitempty"`
+
+	// GivenName The name an administrator gave it; its MagicDNS name.
+	GivenName   string     `json:"givenName"`
+	Id          string     `json:"id"`
+	IpAddresses []string   `json:"ipAddresses"`
+	LastSeen    *time.Time `json:"lastSeen,omitempty"`
+
+	// MachineKey Shortened.
+	MachineKey string `json:"machineKey"`
+
+	// Name The hostname the device reports.
+	Name string `json:"name"`
+
+	// NodeKey Shortened.
+	NodeKey        string `json:"nodeKey"`
+	Online         bool   `json:"online"`
+	RegisterMethod string `json:"registerMethod"`
+
+	// SubnetRoutes Routes currently served (approved, advertised and primary).
+	SubnetRoutes []string     `json:"subnetRoutes"`
+	Tags         []string     `json:"tags"`
+	User         *MachineUser `json:"user,omitempty"`
+}
+
+// MachineExitNode defines model for MachineExitNode.
+type MachineExitNode struct {
+	Enabled bool `json:"enabled"`
+}
+
+// MachinePage defines model for MachinePage.
+type MachinePage struct {
+	// DataAge Seconds since the data was read from Headscale.
+	DataAge  float32   `json:"dataAge"`
+	Machines []Machine `json:"machines"`
+	Page     int       `json:"page"`
+	PageSize int       `json:"pageSize"`
+
+	// Stale Whether the last refresh from Headscale failed, so the data may be out of date.
+	Stale bool `json:"stale"`
+
+	// Total Machines matching the filters, over all pages.
+	Total int `json:"total"`
+}
+
+// MachineRoutes defines model for MachineRoutes.
+type MachineRoutes struct {
+	Routes []string `json:"routes"`
+}
+
+// MachineTags defines model for MachineTags.
+type MachineTags struct {
+	Tags []string `json:"tags"`
+}
+
+// MachineUser defines model for MachineUser.
+type MachineUser struct {
+	DisplayName *string `json:"displayName,omitempty"`
+	Id          string  `json:"id"`
+	Name        string  `json:"name"`
 }
 
 // Me defines model for Me.
@@ -313,6 +472,24 @@ type Onboarding struct {
 // OnboardingStep defines model for Onboarding.Step.
 type OnboardingStep string
 
+// RegisterMachine defines model for RegisterMachine.
+type RegisterMachine struct {
+	RegistrationId string `json:"registrationId"`
+
+	// User The Headscale user id the machine will belong to.
+	User string `json:"user"`
+}
+
+// RenameHeadscaleUser defines model for RenameHeadscaleUser.
+type RenameHeadscaleUser struct {
+	Name string `json:"name"`
+}
+
+// RenameMachine defines model for RenameMachine.
+type RenameMachine struct {
+	Name string `json:"name"`
+}
+
 // Role defines model for Role.
 type Role string
 
@@ -356,6 +533,9 @@ type SignOutResult struct {
 	EndSessionUrl *string `json:"endSessionUrl,omitempty"`
 }
 
+// MachineId defines model for MachineId.
+type MachineId = string
+
 // UserId defines model for UserId.
 type UserId = string
 
@@ -364,6 +544,38 @@ type GetLoginErrorParams struct {
 	Code   string  `form:"code" json:"code"`
 	Detail *string `form:"detail,omitempty" json:"detail,omitempty"`
 }
+
+// ListMachinesParams defines parameters for ListMachines.
+type ListMachinesParams struct {
+	// Q Search in name, given name, IP addresses, user name and tags.
+	Q      *string                   `form:"q,omitempty" json:"q,omitempty"`
+	Status *ListMachinesParamsStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// User A Headscale user id.
+	User *string `form:"user,omitempty" json:"user,omitempty"`
+
+	// Tag A tag, e.g. tag:server.
+	Tag *string `form:"tag,omitempty" json:"tag,omitempty"`
+
+	// Routes Only machines that advertise subnet routes.
+	Routes *bool `form:"routes,omitempty" json:"routes,omitempty"`
+
+	// ExitNode Only machines that advertise an exit node.
+	ExitNode *bool                    `form:"exitNode,omitempty" json:"exitNode,omitempty"`
+	Sort     *ListMachinesParamsSort  `form:"sort,omitempty" json:"sort,omitempty"`
+	Order    *ListMachinesParamsOrder `form:"order,omitempty" json:"order,omitempty"`
+	Page     *int                     `form:"page,omitempty" json:"page,omitempty"`
+	PageSize *int                     `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+}
+
+// ListMachinesParamsStatus defines parameters for ListMachines.
+type ListMachinesParamsStatus string
+
+// ListMachinesParamsSort defines parameters for ListMachines.
+type ListMachinesParamsSort string
+
+// ListMachinesParamsOrder defines parameters for ListMachines.
+type ListMachinesParamsOrder string
 
 // SignInWithAPIKeyJSONRequestBody defines body for SignInWithAPIKey for application/json ContentType.
 type SignInWithAPIKeyJSONRequestBody = APIKeySignIn
@@ -374,8 +586,32 @@ type UpdateConsoleUserJSONRequestBody = ConsoleUserUpdate
 // LinkConsoleUserJSONRequestBody defines body for LinkConsoleUser for application/json ContentType.
 type LinkConsoleUserJSONRequestBody = LinkRequest
 
+// RegisterMachineJSONRequestBody defines body for RegisterMachine for application/json ContentType.
+type RegisterMachineJSONRequestBody = RegisterMachine
+
+// SetMachineExitNodeJSONRequestBody defines body for SetMachineExitNode for application/json ContentType.
+type SetMachineExitNodeJSONRequestBody = MachineExitNode
+
+// ExpireMachineJSONRequestBody defines body for ExpireMachine for application/json ContentType.
+type ExpireMachineJSONRequestBody = ExpireMachine
+
+// RenameMachineJSONRequestBody defines body for RenameMachine for application/json ContentType.
+type RenameMachineJSONRequestBody = RenameMachine
+
+// SetMachineRoutesJSONRequestBody defines body for SetMachineRoutes for application/json ContentType.
+type SetMachineRoutesJSONRequestBody = MachineRoutes
+
+// SetMachineTagsJSONRequestBody defines body for SetMachineTags for application/json ContentType.
+type SetMachineTagsJSONRequestBody = MachineTags
+
 // LinkSelfJSONRequestBody defines body for LinkSelf for application/json ContentType.
 type LinkSelfJSONRequestBody = LinkRequest
+
+// CreateHeadscaleUserJSONRequestBody defines body for CreateHeadscaleUser for application/json ContentType.
+type CreateHeadscaleUserJSONRequestBody = CreateHeadscaleUser
+
+// RenameHeadscaleUserJSONRequestBody defines body for RenameHeadscaleUser for application/json ContentType.
+type RenameHeadscaleUserJSONRequestBody = RenameHeadscaleUser
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
@@ -409,6 +645,33 @@ type ServerInterface interface {
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx echo.Context) error
+	// ListMachines Machines, searched, filtered, sorted and paged on the server
+	// (GET /machines)
+	ListMachines(ctx echo.Context, params ListMachinesParams) error
+	// RegisterMachine Register a pending machine for a user by its registration id
+	// (POST /machines/register)
+	RegisterMachine(ctx echo.Context) error
+	// DeleteMachine Delete a machine; it must register again to come back
+	// (DELETE /machines/{machineId})
+	DeleteMachine(ctx echo.Context, machineId MachineId) error
+	// GetMachine One machine
+	// (GET /machines/{machineId})
+	GetMachine(ctx echo.Context, machineId MachineId) error
+	// SetMachineExitNode Use a machine as an exit node, or stop
+	// (PUT /machines/{machineId}/exit-node)
+	SetMachineExitNode(ctx echo.Context, machineId MachineId) error
+	// ExpireMachine Expire a machine now, set its expiry, or disable expiry
+	// (POST /machines/{machineId}/expire)
+	ExpireMachine(ctx echo.Context, machineId MachineId) error
+	// RenameMachine Rename a machine (its MagicDNS name)
+	// (POST /machines/{machineId}/rename)
+	RenameMachine(ctx echo.Context, machineId MachineId) error
+	// SetMachineRoutes Approve a machine's subnet routes (the set replaces the approved one)
+	// (PUT /machines/{machineId}/routes)
+	SetMachineRoutes(ctx echo.Context, machineId MachineId) error
+	// SetMachineTags Set a machine's ACL tags
+	// (PUT /machines/{machineId}/tags)
+	SetMachineTags(ctx echo.Context, machineId MachineId) error
 	// GetMe Who is calling
 	// (GET /me)
 	GetMe(ctx echo.Context) error
@@ -424,6 +687,12 @@ type ServerInterface interface {
 	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
 	// (POST /onboarding/preauthkey)
 	CreateOwnPreAuthKey(ctx echo.Context) error
+	// ApproveRegistration Approve a pending web registration
+	// (POST /registrations/{registrationId}/approve)
+	ApproveRegistration(ctx echo.Context, registrationId string) error
+	// RejectRegistration Reject a pending web registration
+	// (POST /registrations/{registrationId}/reject)
+	RejectRegistration(ctx echo.Context, registrationId string) error
 	// ListSessions The caller's sessions
 	// (GET /sessions)
 	ListSessions(ctx echo.Context) error
@@ -433,6 +702,15 @@ type ServerInterface interface {
 	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
 	// (GET /users)
 	ListHeadscaleUsers(ctx echo.Context) error
+	// CreateHeadscaleUser Create a Headscale user
+	// (POST /users)
+	CreateHeadscaleUser(ctx echo.Context) error
+	// DeleteHeadscaleUser Delete a Headscale user
+	// (DELETE /users/{headscaleUserId})
+	DeleteHeadscaleUser(ctx echo.Context, headscaleUserId string) error
+	// RenameHeadscaleUser Rename a Headscale user
+	// (PATCH /users/{headscaleUserId})
+	RenameHeadscaleUser(ctx echo.Context, headscaleUserId string) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -581,6 +859,208 @@ func (w *ServerInterfaceWrapper) GetInfo(ctx echo.Context) error {
 	return err
 }
 
+// ListMachines converts echo context to params.
+func (w *ServerInterfaceWrapper) ListMachines(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListMachinesParams
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	// ------------- Optional query parameter "user" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user", ctx.QueryParams(), &params.User, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user: %s", err))
+	}
+
+	// ------------- Optional query parameter "tag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tag", ctx.QueryParams(), &params.Tag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tag: %s", err))
+	}
+
+	// ------------- Optional query parameter "routes" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "routes", ctx.QueryParams(), &params.Routes, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter routes: %s", err))
+	}
+
+	// ------------- Optional query parameter "exitNode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "exitNode", ctx.QueryParams(), &params.ExitNode, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter exitNode: %s", err))
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", ctx.QueryParams(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter sort: %s", err))
+	}
+
+	// ------------- Optional query parameter "order" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order", ctx.QueryParams(), &params.Order, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order: %s", err))
+	}
+
+	// ------------- Optional query parameter "page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page", ctx.QueryParams(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter page: %s", err))
+	}
+
+	// ------------- Optional query parameter "pageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pageSize", ctx.QueryParams(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter pageSize: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListMachines(ctx, params)
+	return err
+}
+
+// RegisterMachine converts echo context to params.
+func (w *ServerInterfaceWrapper) RegisterMachine(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RegisterMachine(ctx)
+	return err
+}
+
+// DeleteMachine converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteMachine(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteMachine(ctx, machineId)
+	return err
+}
+
+// GetMachine converts echo context to params.
+func (w *ServerInterfaceWrapper) GetMachine(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetMachine(ctx, machineId)
+	return err
+}
+
+// SetMachineExitNode converts echo context to params.
+func (w *ServerInterfaceWrapper) SetMachineExitNode(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetMachineExitNode(ctx, machineId)
+	return err
+}
+
+// ExpireMachine converts echo context to params.
+func (w *ServerInterfaceWrapper) ExpireMachine(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExpireMachine(ctx, machineId)
+	return err
+}
+
+// RenameMachine converts echo context to params.
+func (w *ServerInterfaceWrapper) RenameMachine(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RenameMachine(ctx, machineId)
+	return err
+}
+
+// SetMachineRoutes converts echo context to params.
+func (w *ServerInterfaceWrapper) SetMachineRoutes(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetMachineRoutes(ctx, machineId)
+	return err
+}
+
+// SetMachineTags converts echo context to params.
+func (w *ServerInterfaceWrapper) SetMachineTags(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "machineId" -------------
+	var machineId MachineId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "machineId", ctx.Param("machineId"), &machineId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter machineId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetMachineTags(ctx, machineId)
+	return err
+}
+
 // GetMe converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	var err error
@@ -626,6 +1106,38 @@ func (w *ServerInterfaceWrapper) CreateOwnPreAuthKey(ctx echo.Context) error {
 	return err
 }
 
+// ApproveRegistration converts echo context to params.
+func (w *ServerInterfaceWrapper) ApproveRegistration(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "registrationId" -------------
+	var registrationId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registrationId", ctx.Param("registrationId"), &registrationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter registrationId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ApproveRegistration(ctx, registrationId)
+	return err
+}
+
+// RejectRegistration converts echo context to params.
+func (w *ServerInterfaceWrapper) RejectRegistration(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "registrationId" -------------
+	var registrationId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "registrationId", ctx.Param("registrationId"), &registrationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter registrationId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RejectRegistration(ctx, registrationId)
+	return err
+}
+
 // ListSessions converts echo context to params.
 func (w *ServerInterfaceWrapper) ListSessions(ctx echo.Context) error {
 	var err error
@@ -657,6 +1169,47 @@ func (w *ServerInterfaceWrapper) ListHeadscaleUsers(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListHeadscaleUsers(ctx)
+	return err
+}
+
+// CreateHeadscaleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateHeadscaleUser(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateHeadscaleUser(ctx)
+	return err
+}
+
+// DeleteHeadscaleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteHeadscaleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "headscaleUserId" -------------
+	var headscaleUserId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "headscaleUserId", ctx.Param("headscaleUserId"), &headscaleUserId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter headscaleUserId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteHeadscaleUser(ctx, headscaleUserId)
+	return err
+}
+
+// RenameHeadscaleUser converts echo context to params.
+func (w *ServerInterfaceWrapper) RenameHeadscaleUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "headscaleUserId" -------------
+	var headscaleUserId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "headscaleUserId", ctx.Param("headscaleUserId"), &headscaleUserId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter headscaleUserId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RenameHeadscaleUser(ctx, headscaleUserId)
 	return err
 }
 
@@ -721,10 +1274,24 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/console-users/:userId/link", wrapper.LinkConsoleUser, options.OperationMiddlewares["linkConsoleUser"]...)
 	router.POST(options.BaseURL+"/console-users/:userId/transfer-ownership", wrapper.TransferOwnership, options.OperationMiddlewares["transferOwnership"]...)
 	router.GET(options.BaseURL+"/users", wrapper.ListHeadscaleUsers, options.OperationMiddlewares["listHeadscaleUsers"]...)
+	router.POST(options.BaseURL+"/users", wrapper.CreateHeadscaleUser, options.OperationMiddlewares["createHeadscaleUser"]...)
+	router.DELETE(options.BaseURL+"/users/:headscaleUserId", wrapper.DeleteHeadscaleUser, options.OperationMiddlewares["deleteHeadscaleUser"]...)
+	router.PATCH(options.BaseURL+"/users/:headscaleUserId", wrapper.RenameHeadscaleUser, options.OperationMiddlewares["renameHeadscaleUser"]...)
 	router.GET(options.BaseURL+"/onboarding", wrapper.GetOnboarding, options.OperationMiddlewares["getOnboarding"]...)
 	router.POST(options.BaseURL+"/onboarding/link", wrapper.LinkSelf, options.OperationMiddlewares["linkSelf"]...)
 	router.POST(options.BaseURL+"/onboarding/complete", wrapper.CompleteOnboarding, options.OperationMiddlewares["completeOnboarding"]...)
 	router.POST(options.BaseURL+"/onboarding/preauthkey", wrapper.CreateOwnPreAuthKey, options.OperationMiddlewares["createOwnPreAuthKey"]...)
+	router.GET(options.BaseURL+"/machines", wrapper.ListMachines, options.OperationMiddlewares["listMachines"]...)
+	router.POST(options.BaseURL+"/machines/register", wrapper.RegisterMachine, options.OperationMiddlewares["registerMachine"]...)
+	router.POST(options.BaseURL+"/registrations/:registrationId/approve", wrapper.ApproveRegistration, options.OperationMiddlewares["approveRegistration"]...)
+	router.POST(options.BaseURL+"/registrations/:registrationId/reject", wrapper.RejectRegistration, options.OperationMiddlewares["rejectRegistration"]...)
+	router.DELETE(options.BaseURL+"/machines/:machineId", wrapper.DeleteMachine, options.OperationMiddlewares["deleteMachine"]...)
+	router.GET(options.BaseURL+"/machines/:machineId", wrapper.GetMachine, options.OperationMiddlewares["getMachine"]...)
+	router.POST(options.BaseURL+"/machines/:machineId/rename", wrapper.RenameMachine, options.OperationMiddlewares["renameMachine"]...)
+	router.POST(options.BaseURL+"/machines/:machineId/expire", wrapper.ExpireMachine, options.OperationMiddlewares["expireMachine"]...)
+	router.PUT(options.BaseURL+"/machines/:machineId/tags", wrapper.SetMachineTags, options.OperationMiddlewares["setMachineTags"]...)
+	router.PUT(options.BaseURL+"/machines/:machineId/routes", wrapper.SetMachineRoutes, options.OperationMiddlewares["setMachineRoutes"]...)
+	router.PUT(options.BaseURL+"/machines/:machineId/exit-node", wrapper.SetMachineExitNode, options.OperationMiddlewares["setMachineExitNode"]...)
 
 }
 
@@ -1133,6 +1700,356 @@ func (response GetInfodefaultJSONResponse) VisitGetInfoResponse(w http.ResponseW
 	return err
 }
 
+type ListMachinesRequestObject struct {
+	Params ListMachinesParams
+}
+
+type ListMachinesResponseObject interface {
+	VisitListMachinesResponse(w http.ResponseWriter) error
+}
+
+type ListMachines200JSONResponse MachinePage
+
+func (response ListMachines200JSONResponse) VisitListMachinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMachinesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListMachinesdefaultJSONResponse) VisitListMachinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterMachineRequestObject struct {
+	Body *RegisterMachineJSONRequestBody
+}
+
+type RegisterMachineResponseObject interface {
+	VisitRegisterMachineResponse(w http.ResponseWriter) error
+}
+
+type RegisterMachine201JSONResponse Machine
+
+func (response RegisterMachine201JSONResponse) VisitRegisterMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RegisterMachinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RegisterMachinedefaultJSONResponse) VisitRegisterMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMachineRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+}
+
+type DeleteMachineResponseObject interface {
+	VisitDeleteMachineResponse(w http.ResponseWriter) error
+}
+
+type DeleteMachine204Response struct {
+}
+
+func (response DeleteMachine204Response) VisitDeleteMachineResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMachinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteMachinedefaultJSONResponse) VisitDeleteMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMachineRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+}
+
+type GetMachineResponseObject interface {
+	VisitGetMachineResponse(w http.ResponseWriter) error
+}
+
+type GetMachine200JSONResponse Machine
+
+func (response GetMachine200JSONResponse) VisitGetMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMachinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetMachinedefaultJSONResponse) VisitGetMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineExitNodeRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+	Body      *SetMachineExitNodeJSONRequestBody
+}
+
+type SetMachineExitNodeResponseObject interface {
+	VisitSetMachineExitNodeResponse(w http.ResponseWriter) error
+}
+
+type SetMachineExitNode200JSONResponse Machine
+
+func (response SetMachineExitNode200JSONResponse) VisitSetMachineExitNodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineExitNodedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetMachineExitNodedefaultJSONResponse) VisitSetMachineExitNodeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExpireMachineRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+	Body      *ExpireMachineJSONRequestBody
+}
+
+type ExpireMachineResponseObject interface {
+	VisitExpireMachineResponse(w http.ResponseWriter) error
+}
+
+type ExpireMachine200JSONResponse Machine
+
+func (response ExpireMachine200JSONResponse) VisitExpireMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExpireMachinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExpireMachinedefaultJSONResponse) VisitExpireMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenameMachineRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+	Body      *RenameMachineJSONRequestBody
+}
+
+type RenameMachineResponseObject interface {
+	VisitRenameMachineResponse(w http.ResponseWriter) error
+}
+
+type RenameMachine200JSONResponse Machine
+
+func (response RenameMachine200JSONResponse) VisitRenameMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenameMachinedefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RenameMachinedefaultJSONResponse) VisitRenameMachineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineRoutesRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+	Body      *SetMachineRoutesJSONRequestBody
+}
+
+type SetMachineRoutesResponseObject interface {
+	VisitSetMachineRoutesResponse(w http.ResponseWriter) error
+}
+
+type SetMachineRoutes200JSONResponse Machine
+
+func (response SetMachineRoutes200JSONResponse) VisitSetMachineRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineRoutesdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetMachineRoutesdefaultJSONResponse) VisitSetMachineRoutesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineTagsRequestObject struct {
+	MachineId MachineId `json:"machineId"`
+	Body      *SetMachineTagsJSONRequestBody
+}
+
+type SetMachineTagsResponseObject interface {
+	VisitSetMachineTagsResponse(w http.ResponseWriter) error
+}
+
+type SetMachineTags200JSONResponse Machine
+
+func (response SetMachineTags200JSONResponse) VisitSetMachineTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetMachineTagsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetMachineTagsdefaultJSONResponse) VisitSetMachineTagsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeRequestObject struct {
 }
 
@@ -1324,6 +2241,72 @@ func (response CreateOwnPreAuthKeydefaultJSONResponse) VisitCreateOwnPreAuthKeyR
 	return err
 }
 
+type ApproveRegistrationRequestObject struct {
+	RegistrationId string `json:"registrationId"`
+}
+
+type ApproveRegistrationResponseObject interface {
+	VisitApproveRegistrationResponse(w http.ResponseWriter) error
+}
+
+type ApproveRegistration204Response struct {
+}
+
+func (response ApproveRegistration204Response) VisitApproveRegistrationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ApproveRegistrationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ApproveRegistrationdefaultJSONResponse) VisitApproveRegistrationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectRegistrationRequestObject struct {
+	RegistrationId string `json:"registrationId"`
+}
+
+type RejectRegistrationResponseObject interface {
+	VisitRejectRegistrationResponse(w http.ResponseWriter) error
+}
+
+type RejectRegistration204Response struct {
+}
+
+func (response RejectRegistration204Response) VisitRejectRegistrationResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RejectRegistrationdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RejectRegistrationdefaultJSONResponse) VisitRejectRegistrationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSessionsRequestObject struct {
 }
 
@@ -1433,6 +2416,118 @@ func (response ListHeadscaleUsersdefaultJSONResponse) VisitListHeadscaleUsersRes
 	return err
 }
 
+type CreateHeadscaleUserRequestObject struct {
+	Body *CreateHeadscaleUserJSONRequestBody
+}
+
+type CreateHeadscaleUserResponseObject interface {
+	VisitCreateHeadscaleUserResponse(w http.ResponseWriter) error
+}
+
+type CreateHeadscaleUser201JSONResponse HeadscaleUser
+
+func (response CreateHeadscaleUser201JSONResponse) VisitCreateHeadscaleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateHeadscaleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateHeadscaleUserdefaultJSONResponse) VisitCreateHeadscaleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteHeadscaleUserRequestObject struct {
+	HeadscaleUserId string `json:"headscaleUserId"`
+}
+
+type DeleteHeadscaleUserResponseObject interface {
+	VisitDeleteHeadscaleUserResponse(w http.ResponseWriter) error
+}
+
+type DeleteHeadscaleUser204Response struct {
+}
+
+func (response DeleteHeadscaleUser204Response) VisitDeleteHeadscaleUserResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteHeadscaleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteHeadscaleUserdefaultJSONResponse) VisitDeleteHeadscaleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenameHeadscaleUserRequestObject struct {
+	HeadscaleUserId string `json:"headscaleUserId"`
+	Body            *RenameHeadscaleUserJSONRequestBody
+}
+
+type RenameHeadscaleUserResponseObject interface {
+	VisitRenameHeadscaleUserResponse(w http.ResponseWriter) error
+}
+
+type RenameHeadscaleUser200JSONResponse HeadscaleUser
+
+func (response RenameHeadscaleUser200JSONResponse) VisitRenameHeadscaleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RenameHeadscaleUserdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RenameHeadscaleUserdefaultJSONResponse) VisitRenameHeadscaleUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// SignInWithAPIKey Sign in with a Headscale API key
@@ -1465,6 +2560,33 @@ type StrictServerInterface interface {
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx context.Context, request GetInfoRequestObject) (GetInfoResponseObject, error)
+	// ListMachines Machines, searched, filtered, sorted and paged on the server
+	// (GET /machines)
+	ListMachines(ctx context.Context, request ListMachinesRequestObject) (ListMachinesResponseObject, error)
+	// RegisterMachine Register a pending machine for a user by its registration id
+	// (POST /machines/register)
+	RegisterMachine(ctx context.Context, request RegisterMachineRequestObject) (RegisterMachineResponseObject, error)
+	// DeleteMachine Delete a machine; it must register again to come back
+	// (DELETE /machines/{machineId})
+	DeleteMachine(ctx context.Context, request DeleteMachineRequestObject) (DeleteMachineResponseObject, error)
+	// GetMachine One machine
+	// (GET /machines/{machineId})
+	GetMachine(ctx context.Context, request GetMachineRequestObject) (GetMachineResponseObject, error)
+	// SetMachineExitNode Use a machine as an exit node, or stop
+	// (PUT /machines/{machineId}/exit-node)
+	SetMachineExitNode(ctx context.Context, request SetMachineExitNodeRequestObject) (SetMachineExitNodeResponseObject, error)
+	// ExpireMachine Expire a machine now, set its expiry, or disable expiry
+	// (POST /machines/{machineId}/expire)
+	ExpireMachine(ctx context.Context, request ExpireMachineRequestObject) (ExpireMachineResponseObject, error)
+	// RenameMachine Rename a machine (its MagicDNS name)
+	// (POST /machines/{machineId}/rename)
+	RenameMachine(ctx context.Context, request RenameMachineRequestObject) (RenameMachineResponseObject, error)
+	// SetMachineRoutes Approve a machine's subnet routes (the set replaces the approved one)
+	// (PUT /machines/{machineId}/routes)
+	SetMachineRoutes(ctx context.Context, request SetMachineRoutesRequestObject) (SetMachineRoutesResponseObject, error)
+	// SetMachineTags Set a machine's ACL tags
+	// (PUT /machines/{machineId}/tags)
+	SetMachineTags(ctx context.Context, request SetMachineTagsRequestObject) (SetMachineTagsResponseObject, error)
 	// GetMe Who is calling
 	// (GET /me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -1480,6 +2602,12 @@ type StrictServerInterface interface {
 	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
 	// (POST /onboarding/preauthkey)
 	CreateOwnPreAuthKey(ctx context.Context, request CreateOwnPreAuthKeyRequestObject) (CreateOwnPreAuthKeyResponseObject, error)
+	// ApproveRegistration Approve a pending web registration
+	// (POST /registrations/{registrationId}/approve)
+	ApproveRegistration(ctx context.Context, request ApproveRegistrationRequestObject) (ApproveRegistrationResponseObject, error)
+	// RejectRegistration Reject a pending web registration
+	// (POST /registrations/{registrationId}/reject)
+	RejectRegistration(ctx context.Context, request RejectRegistrationRequestObject) (RejectRegistrationResponseObject, error)
 	// ListSessions The caller's sessions
 	// (GET /sessions)
 	ListSessions(ctx context.Context, request ListSessionsRequestObject) (ListSessionsResponseObject, error)
@@ -1489,6 +2617,15 @@ type StrictServerInterface interface {
 	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
 	// (GET /users)
 	ListHeadscaleUsers(ctx context.Context, request ListHeadscaleUsersRequestObject) (ListHeadscaleUsersResponseObject, error)
+	// CreateHeadscaleUser Create a Headscale user
+	// (POST /users)
+	CreateHeadscaleUser(ctx context.Context, request CreateHeadscaleUserRequestObject) (CreateHeadscaleUserResponseObject, error)
+	// DeleteHeadscaleUser Delete a Headscale user
+	// (DELETE /users/{headscaleUserId})
+	DeleteHeadscaleUser(ctx context.Context, request DeleteHeadscaleUserRequestObject) (DeleteHeadscaleUserResponseObject, error)
+	// RenameHeadscaleUser Rename a Headscale user
+	// (PATCH /users/{headscaleUserId})
+	RenameHeadscaleUser(ctx context.Context, request RenameHeadscaleUserRequestObject) (RenameHeadscaleUserResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -1814,6 +2951,370 @@ func (sh *strictHandler) GetInfo(ctx echo.Context) error {
 	return nil
 }
 
+// ListMachines operation middleware
+func (sh *strictHandler) ListMachines(ctx echo.Context, params ListMachinesParams) error {
+	var request ListMachinesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMachines(ctx.Request().Context(), request.(ListMachinesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMachines")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListMachinesResponseObject); ok {
+		return validResponse.VisitListMachinesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RegisterMachine operation middleware
+func (sh *strictHandler) RegisterMachine(ctx echo.Context) error {
+	var request RegisterMachineRequestObject
+
+	var body RegisterMachineJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RegisterMachine(ctx.Request().Context(), request.(RegisterMachineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RegisterMachine")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RegisterMachineResponseObject); ok {
+		return validResponse.VisitRegisterMachineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteMachine operation middleware
+func (sh *strictHandler) DeleteMachine(ctx echo.Context, machineId MachineId) error {
+	var request DeleteMachineRequestObject
+
+	request.MachineId = machineId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMachine(ctx.Request().Context(), request.(DeleteMachineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMachine")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteMachineResponseObject); ok {
+		return validResponse.VisitDeleteMachineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetMachine operation middleware
+func (sh *strictHandler) GetMachine(ctx echo.Context, machineId MachineId) error {
+	var request GetMachineRequestObject
+
+	request.MachineId = machineId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMachine(ctx.Request().Context(), request.(GetMachineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMachine")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetMachineResponseObject); ok {
+		return validResponse.VisitGetMachineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetMachineExitNode operation middleware
+func (sh *strictHandler) SetMachineExitNode(ctx echo.Context, machineId MachineId) error {
+	var request SetMachineExitNodeRequestObject
+
+	request.MachineId = machineId
+
+	var body SetMachineExitNodeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetMachineExitNode(ctx.Request().Context(), request.(SetMachineExitNodeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetMachineExitNode")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetMachineExitNodeResponseObject); ok {
+		return validResponse.VisitSetMachineExitNodeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExpireMachine operation middleware
+func (sh *strictHandler) ExpireMachine(ctx echo.Context, machineId MachineId) error {
+	var request ExpireMachineRequestObject
+
+	request.MachineId = machineId
+
+	var body ExpireMachineJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExpireMachine(ctx.Request().Context(), request.(ExpireMachineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExpireMachine")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExpireMachineResponseObject); ok {
+		return validResponse.VisitExpireMachineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RenameMachine operation middleware
+func (sh *strictHandler) RenameMachine(ctx echo.Context, machineId MachineId) error {
+	var request RenameMachineRequestObject
+
+	request.MachineId = machineId
+
+	var body RenameMachineJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RenameMachine(ctx.Request().Context(), request.(RenameMachineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RenameMachine")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RenameMachineResponseObject); ok {
+		return validResponse.VisitRenameMachineResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetMachineRoutes operation middleware
+func (sh *strictHandler) SetMachineRoutes(ctx echo.Context, machineId MachineId) error {
+	var request SetMachineRoutesRequestObject
+
+	request.MachineId = machineId
+
+	var body SetMachineRoutesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetMachineRoutes(ctx.Request().Context(), request.(SetMachineRoutesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetMachineRoutes")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetMachineRoutesResponseObject); ok {
+		return validResponse.VisitSetMachineRoutesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetMachineTags operation middleware
+func (sh *strictHandler) SetMachineTags(ctx echo.Context, machineId MachineId) error {
+	var request SetMachineTagsRequestObject
+
+	request.MachineId = machineId
+
+	var body SetMachineTagsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetMachineTags(ctx.Request().Context(), request.(SetMachineTagsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetMachineTags")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetMachineTagsResponseObject); ok {
+		return validResponse.VisitSetMachineTagsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetMe operation middleware
 func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	var request GetMeRequestObject
@@ -1952,6 +3453,56 @@ func (sh *strictHandler) CreateOwnPreAuthKey(ctx echo.Context) error {
 	return nil
 }
 
+// ApproveRegistration operation middleware
+func (sh *strictHandler) ApproveRegistration(ctx echo.Context, registrationId string) error {
+	var request ApproveRegistrationRequestObject
+
+	request.RegistrationId = registrationId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ApproveRegistration(ctx.Request().Context(), request.(ApproveRegistrationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ApproveRegistration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ApproveRegistrationResponseObject); ok {
+		return validResponse.VisitApproveRegistrationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RejectRegistration operation middleware
+func (sh *strictHandler) RejectRegistration(ctx echo.Context, registrationId string) error {
+	var request RejectRegistrationRequestObject
+
+	request.RegistrationId = registrationId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RejectRegistration(ctx.Request().Context(), request.(RejectRegistrationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RejectRegistration")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RejectRegistrationResponseObject); ok {
+		return validResponse.VisitRejectRegistrationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListSessions operation middleware
 func (sh *strictHandler) ListSessions(ctx echo.Context) error {
 	var request ListSessionsRequestObject
@@ -2023,91 +3574,247 @@ func (sh *strictHandler) ListHeadscaleUsers(ctx echo.Context) error {
 	return nil
 }
 
+// CreateHeadscaleUser operation middleware
+func (sh *strictHandler) CreateHeadscaleUser(ctx echo.Context) error {
+	var request CreateHeadscaleUserRequestObject
+
+	var body CreateHeadscaleUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateHeadscaleUser(ctx.Request().Context(), request.(CreateHeadscaleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateHeadscaleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateHeadscaleUserResponseObject); ok {
+		return validResponse.VisitCreateHeadscaleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteHeadscaleUser operation middleware
+func (sh *strictHandler) DeleteHeadscaleUser(ctx echo.Context, headscaleUserId string) error {
+	var request DeleteHeadscaleUserRequestObject
+
+	request.HeadscaleUserId = headscaleUserId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteHeadscaleUser(ctx.Request().Context(), request.(DeleteHeadscaleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteHeadscaleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteHeadscaleUserResponseObject); ok {
+		return validResponse.VisitDeleteHeadscaleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RenameHeadscaleUser operation middleware
+func (sh *strictHandler) RenameHeadscaleUser(ctx echo.Context, headscaleUserId string) error {
+	var request RenameHeadscaleUserRequestObject
+
+	request.HeadscaleUserId = headscaleUserId
+
+	var body RenameHeadscaleUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RenameHeadscaleUser(ctx.Request().Context(), request.(RenameHeadscaleUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RenameHeadscaleUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RenameHeadscaleUserResponseObject); ok {
+		return validResponse.VisitRenameHeadscaleUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3Fx7b9w4kv8qhO6A2ID8mMzsAutgcPA6mYxvPePAndwcMB20aKm6xWmJ1JKU232Bv/uhitSrm2rbcWew",
-	"d/+1JYosVf3qXfKXKFVlpSRIa6KzL1HFNS/Bgqa/PhnQlxn+EjI6iypu8yiOJC8hOotqdzOONPyzFhqy",
-	"6MzqGuLIpDmUHJ+y6wpXGquFXEQPDw+42FRKGqD932mtNP5IlbQgLf7kVVWIlFuh5MkfRkm81u347xrm",
-	"0Vn0bycd2Sfurjlxu9EpGZhUiwo3ic6ic7lmgDdjJiSzOTAlgZmcV8BqAxmDO9DrVQ4ajiN83O+IB55/",
-	"uPwHrCdiIS+JlEqrCrQV7gV4Jf4Ba/y1cSL7GXhmUl4AO/9wyZawZgdJ3l7jlVjC2rBUA7eQHB5HcVTy",
-	"+yuQC5tHZ6//8tc4KoVs/v4u3mJln+2/N3R8btep2z8gtdFDHF0oaVQBKMpt+t352Tlxfq50yW10FmXc",
-	"wpEVJURb58YRlFwUAeH6O/8FWswFZL0Vt0oVwCUuWWhVV2abX+/pOolGZCCtsGtWaXUnMtBMQ6W0hYxx",
-	"SysKbiwzYiGPhETGCQulCVLkL3Ct+Rr/bgXQAXtIx0fcXsglZD0BItBjtspB+nvHIb6ILEgCEnulFkI+",
-	"h8dOwwK7VSK1tR65p2EOWkOGLze6g1YFPKZIN7jGr/0gpIQAp37LweagGZeMZ6WQwljNrdLMgJMSPsxu",
-	"1yznMouZUY3EDCuA3wETlvFCSegxswXKBroFWhmHu02UeV6F3r7jln/rwQu1WIx7SvCI/lwJY7d1COFB",
-	"P1oc7uJtXx23ELrx3m7nR4j6VCGUtsnat6A3xNeKmIT4hsQ+54UBZhUrwLJEiSw9xiWzkleVkIuEoW1f",
-	"M77gTnEDYt9607dwJ1KY1GXJ9Xr7LRfiDuSvY2Af0UlRnWeZBuO90NPtx6hWKVkICSGbF4Kyh2dH+5Ck",
-	"druQ5FuXOeQDNJcfdZB/V9k20tzjo+fRM9vOQ2WwjZeJ5bcFxKzkaS4kHGngGV5hRvIlzFJugOGTCAC4",
-	"52WFMI2ksrO5qmUWMoe5cKHB8KCf1QqxNhf3TFhvnxGpwIRhRpVgcyEXuCRTQYtdgjF8ASHIc8tWIC1b",
-	"aSUXMVtpYS1INleaVaCqAoIbIkfB2DHH4m8zkcWMF0axQi0WkMW0rXNyJrDvhqiI6x3xIZm911zaIEpG",
-	"ffce/MUGnR7kjdmmfULEtn52YrmtzQ5obwpp3fPRwrBaauBp7tBHaBCWCROUVFXfFiL9pIuwpD7dXLGM",
-	"DI9B748Yor17Bx4klovCBwgVOzoq0MkfGdB3oF1AF8CHp2/cynYHcGlWoCFjwhqWAy9sztIc0mXIcsbR",
-	"HWgjXLS8oSbNjq8M84sYN8gbD7lOe1r6hrp5d3r8+m/Hrx9FZvd6fQbvlPneotJMmKrg61FPMI78sbiN",
-	"Ir2enx3T6tQtoSixiR2tYjYXZiuGFHPG5fr4WSGfVBlcqNpZQH9XSAsLF0A0UfI2ceSAEzIuFEj4ZCPD",
-	"oKwPCrWSjXOPGZSVXdMzhUp54Z4Mq5A/+DLEvx1ery+pzjy0rzHYuB+b9TnxKKb2EakNQfr1sdqlnKtt",
-	"WtpU5MlkePuI6Wmbje560OWsv4DNVWYeNRErvu4MxFD/T4+/Oz59VPub3XtZVtSSGuLLlZDLG+cSd7Cn",
-	"U73dx28+EDrxFxjL4D9omIv7bc78pDTm70eYv1dayFRUvDAxRb9LQI45Q8cq2iCoKCmv+K0oRHNiINbA",
-	"7VJeFKBZydcsU2/oknMmDORcaXRFwjIlXbGiCSael/+mRs8/qiUEMDABmVFOZljy30cXk5ufjmhlgkfW",
-	"0vB5G8AYthI29xQaciipUksBx+z81mDYhPbjFrgG7V8rbEKWQmYjcV3HEEQQekH5hiVuzwS9PWfuGWZA",
-	"ZhjncSqyEGXkqj2xMV1StcUnHLWEblmXCBu0kVGMKJgtYR3FkTuiB5+eJQbIzLW8VVzjiTty4qFTyLlh",
-	"Ulm2xhQJM+UcMoaZ8lJUFf5stwy7dk/2o/rulz3EZIyelYhuKBMJZgO52+8fUrFfYfVBw3ltc18X24jl",
-	"7iuhufVv8zTXvgwV2NDzzuuiQKG/YSZHJ6ZksWZKpuHgvOHJbjPiQEBr4z61oXe9vnx7MRa08jsuit2h",
-	"XrjY1YZ9Bxj3ZcKkivQ9U2ldom6lqi4ydovayLPDMGJSJediUevd+bxcYFaGnl9h5qRVvcjZdQXy8i27",
-	"UFJCivEz6zYLH/bC1LNHa9xjW5DhA93biBm5fA8SNLcQrMj2ud4ztS6+YBwN+BGvbU5WBO2XzaE0UNyB",
-	"GeExl5lA4AaM+hXFTsPoD23ArcrWZA7SgosSUz81n5O0V7kooE8cJTRduXEfEUsc+ZwmrE5NwqPmPTpe",
-	"bQaxTyZmWLgJELNwWWqAmoue9TRslSuWcsloPdWcDDtoUTMTvDx8MlFNZvxYbfjZnKbsb0L+encK5uOF",
-	"TzdXLu/fmUYGDZmxUJEt9S4MQRKRzqPGYoStBrWjEUtH2wwJ7wAygHdPVPGmnoXU9MaXDFofu5K0OdWJ",
-	"yY/YldLLWfO3sO1PXmcC5RNHdwJW9FQJ5e2IQ550jnHDGBQCpL2sgkHRV2SXaa01hGpQnVURBlW2HxOV",
-	"fEn1p67yM2I/0cuAOQ9vLwd7gsxM1waxYCw74LdGFbUFhtRjoKM0GTHad334homsaHcwuAUzSkmnyk97",
-	"/5EcuYnfRoKpkMgKbuwE4FndEDQD5wsYZMC7Es0meumljr1j+wzvJBvCsYdXOJds+PnkdLIXnu1MJNuN",
-	"gyQNcrontyP7NXzEpJAuUOaBNiXG1kWhVmPu3oX6E0h9H2rkpEFiYBjXwEqul5Ax9+gbdqvVigx8plVF",
-	"7pZhqMOqggvJfv748UOYAELZI8zuhWab/O1A+g+K9QbvM8bz69regKmLABBAZl60o+XErSjvFanhUcOk",
-	"TzdXzCp2J4ywTMJ9U4+7+XAkpLCCqjaFWqByC8OUDFeJNyinzCGttbDrCbLFkevzm6d0rPEUYigJwD3X",
-	"npJbW/WSkwviYjsp4JjazQrkrsIwa1KZTgecGKhpL3yhZJuB/zm5/pWoUnPmixUx42wFt22mhb60fYPj",
-	"qZzKdxQ3o6gohGcZpAXXYFhyf9RmNuvkzEc7zQXM3lwIRvnOVB4kzmcn7gKTSkLMEgwWUawpSqe5x+Xa",
-	"J6xHQnYVg8PjhhwKlikEJLPOSz+HcMaSL1MXSk+jsy9TKvNPo3jaFPrpdy6knUYPD0k8lTSuwBJcRwmx",
-	"ob4L4zJjJXCfhFdaLTQvzfGUeC4sFXQ8C5GjUa8s5As9qGIVSF6J6Cz6/vj0+PsoptEPws8JvveJm18g",
-	"ZVAm4LguckiXpimTuI6fsYPqdoYUa2u6vNzZJMzqppKnKRjcgFvn9KQih4eulst2Y2/Kj9lHf4EYoTRk",
-	"Uwky1evKUoLdK6fETAKaGT8J4isXU0kZCnWmzBlLvA+bUXg0y4RB5mYJO/jh9PvDuLtf8gKdmL91ehhP",
-	"ZXuvlkupVpLufNd/yFGddTfa2HNWyzYFStjBX05fHzrRtTC+zKIz7wZ+EzZ34ylR23tqOnV7GagZzL48",
-	"DA2p1TVsjvO8Pj3d29m/QGiSZ9IVg7bLTyR8oCgLGeprvROwR5112rYtyYZtSprdDn62trqWxTpmE17C",
-	"RFj48Yrfx+wDt/mPJxSyHrY2MjzvRC8w595xhN63ZWA7vtSZ7ejs989xZJreN739Lt+NKs4XhgaCapuj",
-	"N+ubuujMt2XoEKfILt1oU/gF2JBrmHNRQLZZG/BNA6efSrLE8cTt+R+0548X12/fTevT09d/zQAznR/f",
-	"vvt4fnmVHE/lR4yZNdhaS2cpvKUj24B/z8W9z8S5JcXsGrG3a1wxlY1KG+VWcZZqPid3KeQS00apLEbi",
-	"LreucHvD12inXXcYCgMhDXsPbmrHCSUezMX97p3cP2vQ687H+cbs+DRcb8Drrz8EHHh4W8e36Bkbff6G",
-	"atmv42xpJ6oT3FcFl7T1cbRf+L+7d6Ehb5GHuHQDPl+Be1XbcQf2FgqwMEzoBm6EUJoWwLXp+xGGKdtU",
-	"uuGX2sAMZNZZFgreWnxvF/+oGuQasgRvVwxkKddaeGKeGkKOuY3r2kbfEB/DYHncgqv6OXb6ouPzmLn+",
-	"Noa4w56Xmc8XWS+Q3Y28QZjoAOhD1qO2Hemt7lBYmHb2avTmW0ptc8YtIDcXvvb7GjGjwg6bC20cYMku",
-	"o9n6as1v+b1RAvT9JqF9/Q9VCC286QlA8DLAfw08mzlObzP/5IsbYn5wkEOV3wZfLzBkCb3yTCo7o+UU",
-	"p8UscY7GXYOZgWKOVy3XC7AzuE8xOZjx1CrdhZCeEiJu1s4/0f0fKK4Y4sFZpH7XZssrhdjcLTnxndGA",
-	"f/hhzABmL5ek22izJ4YCBKdToq0WPC7NQdmXphC4TfNQN9NadO8JwiVhlZBoVc+6IUZMJ5Rc0HTxkRtL",
-	"DAwsTmUzyUFE19KKwu3ppiUTH3KyW54uaRiNYzzBfnWV/jTncgFmKt1bqpUk+MaulI2ZD01Q5qqgDma/",
-	"3YaMWbOCp8uYKc24QcoNOhYEYMIOrObSzEE7JTS5qBimWNQTYsNcxoPTUTNTKzkjrsTNbgQ+d0KDZ3ed",
-	"eFGodAkZXqQ/h2DGPV6C8oCTcvOse8P5/rOi7dnbPzk1GnZug1FYTYRlvmPzYmNMyNlQ4VeG+anqZ6ns",
-	"uA0+oUbGwBBvIIP6Yd/GAv650vGNvT2Jx/Fl08LOtSq9eR128L7CyNb2EbfYK2CE9DzeWuEboHT/bwFv",
-	"d7VPSe/fBvRnl/71tH+v6LoKYMuqQfnha1C1ww40ru2odW3jedq1LNbuiy6KRUu+fuPTJLgTqjb++i2k",
-	"qsS4MSuFHPjHxtcpWax7kVxDw8wqF845h7YN1I9+4XVL6/9RoyRh5Zj1csj8wpfAuFTUCRoCp5HUo3Bx",
-	"qwgmTV8gmCa9B0sDlt+QebR/gGt4XZeuucBvVW27od8VX++7+rE1pBkPpnj98LVvYTTZajtb05ZMSt87",
-	"7Phv1sZC+UjRxA0nB8uDCJ5AzyOmwXX3iVBTlHfXRj6wa4i+mNz8xKxagmRqTg/05va2hP8LRH96Ffpj",
-	"Ox7zcl35LVc0ZMWLQsjFV9UT1GAsKiijn9TmVKJrexkLFTtIUCKJn0FqgxPKsYeDTFPp8nGugc010IcR",
-	"5MldoC8htYnPkrirC/ipIj9Hhgsgm8pu+DFmSaYkJIexB2xZEg5Us5xxv0U8mEqaSj+q4nAznBFyzaOR",
-	"sm5viOwbAqd3yk4AvTKD8c+Xown0YIzMWC4zw4TsHdMDmRpMcz4HakRTE6c3vnnI7Au/4l+F493s7R45",
-	"/hNt2tuSHXh0M2EP3zANboCJxhv3wPYmSdoRDg312CkIzcYGwrbedHRbhaZOyvaw4kbYxAsNPFvP3Ck+",
-	"kH8s0I+DqQJZma5k8Hgy0fHD1S4caFzP9IfT05F8YgLFPPp/lw88jvseNvnc+q+U9gJ+yg3WqtYYIhO8",
-	"JKulF/mm89hME16gBJUGXLBzBKE/IU5lum5GnFr/wvhZ6z6uWUJ47EO6/bC0MalunD8wFrth/Wj87Hol",
-	"e/PwWzD4bm8wGA7ejyCBhnpeKvRzpiQc5arW20PTiAWqc36d1Bd+spSKlF7Cvm7fn7cLhjiuQVGIu17D",
-	"zk0yd8HpIBc5UNqN4HLZfuPjn4zZH7WxzhAqCUF7Yuykq1p/u35abwZxRKgNZ2JM4cBYF3i9XM6DICVQ",
-	"oX96gNo8fPLF/3qs44IhS7/zSmJIYcMD+btbDqL38S99d6MkbA61bwv0Bu7UEiZtWy/U8B/+/5v2XZ71",
-	"L3Ce1HxxxOyh+eI2CnHgZRJ9vHU5mJD/piqy/eHnaPtyM+XcW7ty41OPuN+x9P8IgaWqpqaPb11CNjBH",
-	"fTm035Lu6mUOSwVfNgcxf//8EHfTnr9/RuC5yQUH6FoX0VnkJ3Z4JU7uvqMSlKdh5DPFrrxBc8KUebmB",
-	"X/paCSqQGciUJn6dc+3pi6szIFk7PveIB33eAyoDxa5uhwau9+VAzJoPB2LmvxuImftsIGYu6D5sigrC",
-	"BT0GY5QNWfUodOXu0a83ttZ7UcSBgSk0wTTQ3vRK0Ha4ALzNg31i29uw5xy3d510w9sU0de2q5m00/0D",
-	"LT9mf29mrI0bHZvKke+8DprhLSWy9IQmM5OYcaYhExpSG5Mlrbi27ghhpvL8w+UhU3p0HK0lT9IEyzo8",
-	"vzGVboDjjf+wdfitaaNINAFGY3klemYDwxd/ZaayVzc6oOZH8v7dR3ZSQnLYDHtufNnqpk+O2YS4bGjX",
-	"qUwwiFJa/A8ZozP2d/ch67Q+Pf0+3XpJugxJ03ylV5YAGYaIHUWuFuGlTGb24fPD/wYAAP//",
+	"3D1pbxs5ln/lQbtAbKB89DENjI3GwpOku72TTgIr2V6gFVh01ZOKoxJZTbKsaIIA+2v2h+0vWfCRrEss",
+	"yYecyQz8Ra6Dx+O7r/o0SuWylAKF0aOzT6OSKbZEg4r++5WlORd4mdl/uBidjUpm8lEyEmyJo7PRsr6f",
+	"jBT+UXGF2ejMqAqTkU5zXDL7olmX9mFtFBfz0efPyei9RjU4aOVu3mfEz/ZhXUqhkdb9Uimp7I9UCoPC",
+	"2J+sLAueMsOlOPmblsJea0b8d4Wz0dno304acJy4u/rEjUazZKhTxUs7yOhsdCHWgPZmAlyAyRGkQNA5",
+	"KxEqjRngLar1KkeFx7RvP6Kd8OLt5V9xPeZzcUlLKZUsURnuNsBK/ldc21+9GeEXZJlOWYFw8fYSFriG",
+	"g2leX2MlX+BaQ6qQGZweHo+S0ZJ9fIVibvLR2bd/+iEZLbkI/3+TRA6nAfvvYR0f6ufkzd8wNaPPyei5",
+	"FFoWaI9yc/1u/uyCID+TasnM6GyUMYNHhi9xtDFvMsIl40XkcP2d/0LFZxyz1hM3UhbIhH1krmRV6k14",
+	"/UzX6Wh4hsJws4ZSyVueoQKFpVQGM2CGniiYNqD5XBxxYQHHDS51dEX+AlOKre3/9QE0iN1dxzs7PBcL",
+	"zFoHaBE9gVWOwt87jsGFZ9El2MW+knMu7gNjR2GR0UqemkoN3FM4Q6Uws5sbHEHJAncR0pV9xj/7lguB",
+	"EUj9lqPJUQETwLIlF1wbxYxUoNGdkn0ZbtaQM5EloGU4MQ0FslsEboAVUmALmDWi9LCbWy7j8K6PZR5W",
+	"sd030PK77myoxsWkRQQ76OcV12aThix60I8aD7fBtk2OGxja27cbecei3pcWlTaXte+D7h1ffcR0iOd0",
+	"7DNWaAQjoUADU8mz9Ng+cr1kZcnFfAqWt6+BzZkj3Mixb+6UDueXNuFu7jXjuizY+vUQ0g/zrAE66R0E",
+	"PRU7hxd4y1McV8slU+vNdc35LYrBVQ1wDF5eZJlC7WXk3bnbIM1LUXCBMY4cIzRPPM3au0uqh4vBoxbo",
+	"XThguLxTfP9FZpt04F4fnI/e2RRtMsNNbB4bdlNgAl4jOlLIMnsFtGALvE6ZRrBvWvTEj2xZWiIaCWmu",
+	"Z7ISWYxZ59wpLt2JfpErSwkz/hG48dLD0hEC16DlEk3Oxdw+ksmoPFmi1myOMYJkBlYoDKyUFPMEVoob",
+	"gwJmUkGJsiwwOqCFKGozJPb8beBZAqzQEgo5n2OW0LBOBOvIuL2jIqg3i4+e2ceSK/Qqa5SW7YHQU+u4",
+	"FoH1vQ1WJaxcofuoz4HdaAunJTKhQciVXf9dJHCMEf2smDBR5L4vc7mPEI4xokYW0jgxGNf8cmyYqfQW",
+	"iuxDcN1SfLiGSihkae6IZuXhy3UUwcrqpuDpe1XEEez91SvIiF9qq1JZ1KexWxMeTA3jhde6Sjg6Kqzm",
+	"dKRR3aJyWnIErf36hkVXMwETeoUKM+BGQ46sMDmkOaaLmDhKRreoNHcmSI+6w4jPNPiHgGkLG08pDdHX",
+	"6+uylNvT42//fPztToJqttcG8NYz35uq/3CxOqQMk/rcUl6GmFHqHiHVOyjkRoLJud5QzPkMmFgf30uP",
+	"FjLD57JyjNvf5cLg3GllwfTYXBxpNVPiiaSdeQsus5puGynkSgSNKQFclmZN7xQyZYV7M05CfuLLbLdS",
+	"0hbW7ZNq2EO9jc7AbYW3DYmdOLUP9beLpA9XgC/FTG6upbbv7rwMzx+tzV+b+NtedI6AX9HkMtM7WcSK",
+	"rRsG0aX/0+Nvjk93Un8YvWW6juqlxuDyiovFlZPkW8DTkN726fsvxGYcFOSstEiH2ZWszH1VWXbLeGG5",
+	"XvNyF7ruOlkhXpUDlt3ayTXq+zkFUiZ+ZWJA1XICxE6TsqJABUu2hjRnYo6OG4XZD6wWZk0d+lcnIJUV",
+	"BzdYSDHXjnmFQZ71mdhhXPw8xDvzkZvXUc037IXkN4TDsVKLCbCvgfB6b0zhcqNehGPZOnxzEFbMYjG7",
+	"6ySlw7vtKt/d4NCxvDbli2Wbm66LufNLnJN28Cub8/TF6zE9ex+Pz4Ptt4JpM0YUd9+lx7aoC3KcS2VQ",
+	"DHirxCBocqkNgcfiq9PXtqj/ToA8YAHDNqllQXOuDSrHZqOw09WNQLODO6SVUihMsQbSIDM4CGifNEia",
+	"ARMZlIpbE/7wfqzDsPk9z7jyutk2GeM5qpOQd7TQaSV9Q72FHs05JX3GvMlte+BtcZUYK6jPsiHhjSNs",
+	"c9ktQuRli3v17BVh58ru4MMIT26Z5q1n9j3Dkxl2EZMCY0ylyDRoLlJPFswwWDFtlfsMZkouG4bewnZR",
+	"LW+clhPEwp31pCBVIyhU+tVH1FY2xzH/+8BdbVixQ8aRZ13hTKHOe9uCGeMFOk9uDQIrDG8QZGVAzuyl",
+	"AdZupGERq9Bv0gpRkzp3SI4w44VBZSXoLSpgRQF2X23mU2+qd/Q1lMOMHlgtyCT1MQeAbMGThr30Xav3",
+	"1Wj6Rp0bYMvU7zxn6U58X37Tm5Ze3zLpw5yrA2Lwbp7Vhp9F14VDIbe3Cmf84yZK/SQVXLy9PFrg2vJ0",
+	"kfKSFTohxFqg1cadEQ0lDRAVTSkr2Q0veA2ATfdbTyHM5Dldco4KQDGTKiX1B6Rw0cXgX7unbqrV7J1c",
+	"oIhxJZGRtqVh+t9Hz8dXPx3Rk1M7ZSU0m9U+PQ0rbnK/Qk3OilTKBcdjuHAeMmub3iBTqPy24rJ+wUU2",
+	"4OpsAGKtE8yAi3OYujGnpHGCewc0iszSOqOoKK2M3EB+sQldsiyFhdWS5SSqpUUYa3+TDOPXC5JmbooW",
+	"+rRQEDHTb8SNZMrOuCWI1XU45EyDkAbWaGBm9cMcM6vP6wUvS/uzHjLO7vyyd9qS/rE7qgWdyFGPjOhg",
+	"epi7uf8Yib3G1VuFF5XJvRLXk7tWojPjd3M3rXQR0watajmrisIe+jnoXK4ESFGsQYo0rl4HmGxnIA4J",
+	"6NmkvdrYXt9cvng+5BBlu02beHS6dikeWKsh4zqVRO+ZTKulpa1UVkVmxaRVFoYsPSlmfF6p7QE4MS/Q",
+	"eZWkAJMrWc1zeFOiuHwBz6UQmJJt1ww2YGg9LhrTWmtLdYwDvEN7PX8kEz+jQMVM3HwYsr3JJgZmGfgR",
+	"q0xOXMTyL5PjUmNx21EV2jBmIuMWcSNM/RX55bpGueUBNzJbEztIC8aXVv2Rsxmd9irnBbYXR87yJj9g",
+	"H96wZOT95XFyCs50OdvmW7jzYrqxzMhi5i4CElnN8xb31LDKJaRMAD1PQWINBzXWXHO2PLzzokLUZVcy",
+	"x70hTZGFMcnr7e59ry+8v3rlQmFbQxRRRqYNls6GcSLMIsmIaN5SrFVJZSecOsDpaJjuwhsE6aB366iS",
+	"Pp3FyPQqGGtDrjxnzTnOehlX9wK33kTTLjoCzzpeuxUvCu8lAyN3Bxg9p++tKL4rq1fuiIo8Mv7v5hiE",
+	"22NH92HCWvdZCdo8ea1IvpuVVIvr8D839U9WZdzSTTK65biit5ZI1mhMURo3CkuPSRcchbkso0f+APek",
+	"98hs4/ZcW1ba1lWXbBFsw5YSPeRA1BdmIDLcHhOtQV/nkxnUBg7YjZZFZRDs6smmVSRcnO/x8Bx4VtQj",
+	"aDsEaCmFY7F32/+ArRT06gElN3ZkwVl4H+hb2rmYYyfqtc0uC1plK1zUmrYN8OZkY3js0SsePwrwvLNr",
+	"pKU2b7V264GjS+rEce6c19lOhrI4yYUzYFgk39PaPEUhV0NqmDPBxpj6hL6BmToGmwamLO9UC8zAvXoO",
+	"N0quSPBmSpakBjnXSVkwLuCXd+/exhdAWLYD2C2VuQ/fBkmdW7GznyGYv6nMFeqqMDEXX+aPdjCFYEP7",
+	"fkZkeBSA9P7qFRgJt1xzAwI/hhj81dsjLrjhFKkt5NwSN9cgxfFdcj/Ioksrxc16bMHiluvtzruk/tpZ",
+	"CKB0AO69epbcmLJlND4nKNYp1w6oTdJ17qKK18HEbGjAHQNlP3MfHN0E4H+O37ymVckZ+ABlAgxWeFNb",
+	"wFbHaZyZEzERL8mesUdF4hYyTAumUMP041Ftca6nZ14LDResVe1UY7JDJ+Jg6nSpqbsAQgpMYGqVeHus",
+	"qT2dcI+JtXckHHHReHIOj8NyyIgh1ZzYOlv6hO4zmH6aOBNnMjr7NKGMpMkomYScJPqdc2Emo8+fp8lE",
+	"UN43TO1z5KjQlCJGUYElMu8cKZWcK7bUxxOCOTcUxPUgtBAdtULBPrhrSaxEwUo+Oht9d3x6/B15Ik1O",
+	"+HNi933iEsGJGKSOCK7nOaYLHdxXLnVSm05GS2ZXrIxu/CWOJ1lreyJYmqK2AzDjhJ6QJPCsqGWiHtiz",
+	"8mN45y8QIKTCbCJQpGpdGnJ8tNxcCQi0bMan1HuP0kSQ5UhJdPoMpl6GXZPaeu2Tu7IpHHx/+t1h0txf",
+	"ssIKMX/r9DCZiPpeJRZCrgTd+ab9ko83NDdqm+C6ErVpOoWDP51+e+iOrkZjq8d6MfAbN7nL8x/VaXIh",
+	"qXAvlQmdIoLPXUZqVIX9uohvT0/3NvevGCuJGDdOuk23IB0+kpZlAerzO8ZojhrutMlbpj3eNA2jHfxi",
+	"TPlGFOsExmyJY27wx1fsYwJvmcl/PCGV9bDmkfHCEdrAjHnBEdtvDcC6DqRh26Oz3z8kIx3SdGn322R3",
+	"CKid/T6yVGqlWZvVjc58KhZN4gjZmYG1a2WOJiYaXBCl77PxiUKOPqWAqYOJG/M/aMwfn7958XJSnZ5+",
+	"+0OG1gL98cXLdxeXr6bHE/HO6swKTaWEz4hwnI54g4uofPQeEmaIMJuc0Zu1fWIiAklTdIcZy7sVm5G4",
+	"5GJhzXkhjdXEnc+jtMNrtrZ82iWyYqExRmE/oyt/cIeSdAqXfvdC7o8K1bqRcT6HdLisqFUp88P3EQEe",
+	"H9bBbXSPgT48IVm2/Wsb1GnJCT+WBRM09PFov+j/8qNTDVmNeRYvXaXEA/BeVmZYgL3AAkOmTuAyHTFC",
+	"WJoWyJRuyxGwJttEuCqCSuM1iqzhLKS81fi96ZQlL51LwiT0dk5aSJlS3C/mrirkkNh4U5nRE+JHV1ke",
+	"5uCyug+fft7AeYhdPw0jbnDPn5m3F6GlyG7HvI6a6BDQq6xHdQqi57rdw7JmZyt2op/y1PrFQpFzc+pr",
+	"O96UADl2YMaVdghLfNnlHT0W3j3XrI8DcuX9spaELIfXrQPgbBmBv0KWXTtIbwL/5JOrBv3sUM6S/Cby",
+	"tRRDmNKWr4U01/Q46WkJTJ2gcdfwWmMxs1cNU3M01/gxtcbBNUuNVI0K6VdCi7uuSzXo/vekV3TxwXGk",
+	"djRtQyrFwNw8cuKzISPy4fshBpg9/iTdQP1YpT1AdDTFa2/B7tPsuONd7ohJ81iU2Rgr3qcWXaZQcmG5",
+	"6llTDWbNCSnmVKZ55Oq7IpVfExGyt2nRlTC8cGO6srOpVznhhqULqpthVp+A1y4C4xIu9US4XcqVIPRN",
+	"XIjBWj5UipbLgiLL7TCoBcwaCpYuKCWTabtybQWLRcApHBjFhJ6hckSoc16CNbEoVgddW8Yjp1vNtVyJ",
+	"a4JKEkYj5HMzBHx21wkWhUwXmNmL9G8Xme0Yj8HyiJByhYF7w/P9W0WbRYxf2DTqRtSjWlhFC8t8JO3R",
+	"zNglDndJ+JkGX556L5Id5sEnFGDqMOIeZlCc8mk44Jc9HR9w3dPxOLj0OSzlwTnG0w1lPYDJVmaHWGw5",
+	"MGJ0nmw84QPTdP/PEWn3ap8nvX8e0K5X+Pqof6/Y9SqCW0Z23A8PwaotfCCItqNatA3baW9EsXatMUgX",
+	"XbL1uTeT8JbLSvvrN5jKpdUbsyUXHfkYZJ0UxbqlyYU1XBvp1Dkn0DYR9Z1/8E291n9SpiRw5YD1eJT5",
+	"lS0QmJAUCeoiTjipnejiniI0CXGBqJn0MxoqqnpC4NH4EajZ62rpggvsRlamKfRbsfW+vR8bhVlJp3LP",
+	"F1z6EEawVuucp9plsvSxwwb+eq0NLnc4TdqZ4FEn4diVKtTZ126pWrBS59KEwA2tNnjgb9bANMXI61sT",
+	"UZJKTpz1DKY+63kKmq015HIFssiaRG7uLMEppURPYdXkXk1ENymcHJjHcBESOJ55ld6xhSArQ+GmNnZx",
+	"PDufCMPmc8zCay6QaXEz8z5IrsACEg6m9t2pr92OarbWtP61yfXucYk+OJlKc+CC7OkEqGjC/758CyyU",
+	"SyRuyb4wKKO1UJZSxJP4x5AT8dvT0zu7I7WLqrZHqsP/oZ5Czma9yooP0fGHI5A+5WZoJ17gbOkBtTm4",
+	"YfME8Hh+bH+dOSfe0PiGze83PImhGkecKzpU6oCrSgGXPT80paprWPqztipG7jVtv3QtNmurQmb7vFFU",
+	"kMp0Xqy5XV3w7zHD/1tXitXJGSEH9sOd8U+qrHf2zaxMp61J3X8WYPcY3hdeREb/hlpb8aUd/JtYTcfw",
+	"gL6EIzLon06pgZYf9fTUEuLWWZ5SSWiXGUXE3RvhAyhyVuPcPnSFUHmqieVR6w4qpXFVO66Dlsho6l4o",
+	"tyXEavk04AGs73ek2Umo9xpWMF3+RsjtmuZ6gWtK4FX4x9H//c//TuFAKiuVUB26WHeoPtS5XFGyFjca",
+	"KCYG769e9ZTPdkLgHcym3W7CflLk09g//VnuZAN9s29MHVJlw6k2cvvxeBp2DAxKXwkSckFn0l4lkWW1",
+	"BqOhfapAOWl3wNNuJXYPUT/VvRC3+qqdFRJSq8MCXa2P005Dlcq0O910yOHc4NH9rJqmt+M/yt/st3YO",
+	"3MCyImUwHOGccWGNWKv9ke/2QSdk74eGTGSuHC3Zukb+IWvlSQB6+qVIa2/09EbUgz2ejbeo48SqNEci",
+	"VOPGPFcXrpBYE+e29JApttKHcCNNDqfH9HdySkLn7OzkNIEFYklpk0aDM2rrPgReqYN9Et64RpKXjXr2",
+	"OGTZvwTor/BLpwd9ITR9r1uspN8QgkIz2shy7+xjC3Zbg2pYXfmNmxyEBIo/zTgW3bIFny8HQq5cpmDl",
+	"e5JaS9M1ONwrKnebpn19WNxd3+fNVr//jDjrNtVCWyFXCYUpLQNzZQGEuj6t0V/6ckisMFSYDOvc5NEg",
+	"9LyxW3nxegwFu8ECDgo0rtA+43O7IYvH+brMUejEqttLqQ388F1CtbCUY2p5t1Tg1TafPede6QRLYeoX",
+	"eW1nv+bilhU8ZHbulzC6FThfH2F01/d1MXeHPnvV7Z3/rOmKtNFJ5/ALUkfTvmFYe7GIvKmqUKYj1e93",
+	"nD8dFKfhnxS3G/2l7sTylWovfn3/orqL13MbvH6mu75IOHC+FGr/WLDUpxjWyq0UXxLvQ5eQeLSZpTkY",
+	"Nq9FgvPB+yT+UhY8XT/T9gmHyee94Mis0qzw3n5K1mEapobNXe6Lq3cKxDAR79h8biksZyLrdmszkoQo",
+	"ufxZnb/kqxVUVZAjyz7jC0L61AJ461vetkZ95sOU0ZzNmpjeuV5JXykp0er+RQlpjKZDRBfPX4HvXPVQ",
+	"vw4OBtLsyiMlRIlzLFHr8lDj4q4NNP4PMcDn46ufwMgFCsvd7Qut9iSb3gkcffGijnd1F4DHH9VvuaRe",
+	"EqwouJg/KD1Xdro/RM/oJ9lvvuKqyLTBEg6m9kSmvtVCnetDKavdfg0T4dJbmUKYKSTuQokxLm9OYGqm",
+	"PumQuTTb4Ft27TLsA5hNRNPjJYFpJgVODxMf/10uCQ9keLx2Tyed5gsT4SvyHd50WyE47jZQJdHqlfGE",
+	"iNOaZSsCWU7a6nLzeGxC1emWoQ1JBC5a07SQTHaa1twH1WhNwacbrKIusJ/7J74WiDcthvYI8Z9o0NaQ",
+	"5KSz2A3cHJ6DQtcPALP9gD3kHG7JLurSsSMQagEUyYJqNYGqizooLLvZk6UXCGKFQpatr90sPi9uV95c",
+	"PEBEXKbJwN2dm9fAw6lDDmlcCSJpRNH0vDEWs9G/XHrdbrxv4SabGd/oey/IT6l2a1kp6j5r0UtAJfyR",
+	"94VHP+vuEURQKrQPbK3obTfCoqz3phUWKeGUiqNXqLrWJuFjG6XrT0oEluq6lkW6//S4HyUMvFmJVtuv",
+	"J4wwdvuLDWAC1cg/2kqzZtZRLiu12RvK4gKVDTzs1Oe+gQ7l/PsT9gpoO0KpTz51+9J8PvEm4LAw8rbl",
+	"Veu9gSrJ7tfXeg1w7vMVtjuFEf26sn1azyHeu8KbTmT34er/DugrpA4Og8C/ovtfHezdsvYBezfSk4C+",
+	"3bclqtu7QreC37YKP51XrLHKOjmtB1K5FltM1D08/ZsJ/K3SxmkAUmBUkGozbqqfnq4us9XLZoCbBcgk",
+	"IHCF2jiL4/GH2dHOI5Ved7fMwssnn/yvXZV7wXsTDpKOIcWe6uXvbmhGrQ/HUCxBCuw3rYs59m/lAsd1",
+	"eehusqz38hQUaRezF4K0A8Ug8LgT3V0C22mE9qQksvnRkMEy2L6vZW9lr71Wjkm78jW4IFNZCdOUwGLW",
+	"YUftc6i/Q7KlJjYZ0Pdes6XPdqYPDblPLjTLc95NatpkF0IflhH8jwoFag03OJMKu59kYnqxYfQ4g2Qz",
+	"1pa0bxlG7YEHCoViH9p7orq/yExfOO8tMnm8kGNPdX+haemg+jmEYU7ytsqufYlP78ssW7n3Fc7oK7dN",
+	"y9K6y3Gd8uyy7q9zphsXewIWU87BjQtSwVK6Lz8ug0iLp7r1kWg36+5/aGbvDHz/WXGPO8rBgutwWM0X",
+	"pnzXliW66oo3ly+eh+OyF67pi1T2rE4PaxYiHNNxrhAgwg/vtFiBO+ChmPo/4BSfKvz+AF5z+mV5TQjF",
+	"74ff1HH4R/KbbhXVp36Put8/fE6aRni/f7CH6BLKHYpUqhidjXwzI1byk9tvKHrmFzHQWb+p/AplSav6",
+	"20IaMrSmDIqUmiE6R0lLBXQlWJsFHp02GEmnBcYBhQwTV9JodfZWU9UEQk/VBHxL1QRcR9UEnAP1sBW+",
+	"pE4aYPpOGN1aoasEHvwSxkE72iqscD88hit7rcUComVhE1G/et4069OhWeQ0EkieklpCH/uUJVIiL6PC",
+	"MS0FrHKpBz6GDXIlOtFcF9LofmxeR7Y5DJbAFiMts6ykoZamoVreMh3nM65DNz4W0xqw5c/ZHHXctO8k",
+	"J3RlmjBf3d+1o58fw19Cl02f5TcRAx3YD0L7LsuYTyhvapoAA4UZV5gal09VMmXcFFxPxMXby0PwSbSx",
+	"hmT18gT1MFrHO/hMhGvhc+4/OdH9CkRQgUmaUGM2l7SI3Y0/0xPRCnUeEMZNf375Dk6WOD0MmQK9b064",
+	"/kPHMCYoaxp1IqYXlcml4n8nXDyDv7hPTEyq09Pv0o1N0mWchvYbtGWrHoOQreBrB9fIQPr84fP/BwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -15,11 +15,23 @@ const backend = process.env.HEADWAY_BACKEND ?? 'http://127.0.0.1:3000';
 // rewrites Host, and the proxyReq hook rewrites Origin when the browser sent
 // one. This is for development only; in production the SPA and the API share
 // an origin. (Redirects the server builds from its base URL, such as the end
-// of single sign-on, land on the backend's address, not Vite's.)
-const backendOrigin = new URL(backend).origin;
+// of single sign-on, land on the backend's address, not Vite's.) The server
+// accepts only the origin of its server.base_url; when that differs from
+// HEADWAY_BACKEND (say localhost against 127.0.0.1), set
+// HEADWAY_SERVER__BASE_URL as for the server.
+const backendOrigin = new URL(process.env.HEADWAY_SERVER__BASE_URL || backend).origin;
+
+// Pages of the SPA that live under a proxied prefix: Vite serves them, as the
+// Go server does.
+const spaPages = new Set(['/admin/api/docs']);
+
 const backendProxy: ProxyOptions = {
   target: backend,
   changeOrigin: true,
+  bypass: (req) => {
+    const path = (req.url ?? '').split(/[?#]/)[0] ?? '';
+    return spaPages.has(path) ? '/admin/index.html' : undefined;
+  },
   configure: (proxy) => {
     proxy.on('proxyReq', (proxyReq) => {
       if (proxyReq.getHeader('origin') !== undefined) proxyReq.setHeader('origin', backendOrigin);

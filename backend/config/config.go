@@ -105,6 +105,8 @@ type Headscale struct {
 	URL       string // used by Headway for API calls, without trailing slash
 	PublicURL string // used by devices; defaults to URL
 	APIKey    Secret
+	// RefreshInterval is how often the shared snapshot of Headscale is re-read.
+	RefreshInterval time.Duration
 }
 
 // Token endpoint client authentication methods accepted in

@@ -64,7 +64,7 @@ func wantMinimal() Config {
 		},
 		Database: Database{URL: goodDB},
 		Headscale: Headscale{
-			URL: "http://headscale:8080", PublicURL: "http://headscale:8080", APIKey: goodKey,
+			URL: "http://headscale:8080", PublicURL: "http://headscale:8080", APIKey: goodKey, RefreshInterval: 5 * time.Second,
 		},
 		OIDC: OIDC{
 			Scope: "openid email profile", TokenEndpointAuthMethod: "client_secret_basic",

@@ -112,6 +112,11 @@ var keys = []key{
 		field: func(c *Config) any { return &c.Headscale.APIKey },
 	},
 	{
+		name: "headscale.refresh_interval", def: "5s",
+		doc:   "How often Headway re-reads Headscale's machines and users; Headway's own changes show at once.",
+		field: func(c *Config) any { return &c.Headscale.RefreshInterval },
+	},
+	{
 		name:  "oidc.issuer",
 		doc:   "OpenID Connect issuer URL, exactly as in the provider's discovery document (a trailing slash counts). Setting it or oidc.client_id enables sign-in with OIDC.",
 		field: func(c *Config) any { return &c.OIDC.Issuer },

@@ -83,6 +83,13 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 	if check("database.url") {
 		add(checkPostgresURL("database.url", c.Database.URL.Reveal()))
 	}
+	if check("headscale.refresh_interval") && c.Headscale.RefreshInterval < time.Second {
+		ps = append(ps, Problem{
+			Key:     "headscale.refresh_interval",
+			Message: fmt.Sprintf("must be at least 1s, got %s", c.Headscale.RefreshInterval),
+			Fix:     "every refresh costs Headscale a bcrypt check; 5s is a good default",
+		})
+	}
 	if check("headscale.url") {
 		var p *Problem
 		c.Headscale.URL, p = checkHTTPURL("headscale.url", c.Headscale.URL, true)

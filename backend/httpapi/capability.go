@@ -20,11 +20,19 @@ const (
 	capabilityAuthenticated = "authenticated"
 )
 
+// access is who may call an operation, as the contract declares it.
+type access struct {
+	capability string
+	// machineOwnerMay (x-machine-owner-may) also lets through people with
+	// ui_access whose Headscale user owns the machine; the handler checks that.
+	machineOwnerMay bool
+}
+
 // operationCapabilities reads the x-capability of every operation in the
 // contract. An operation without one is an error: the server refuses to start
 // rather than serve an endpoint nobody decided who may call.
-func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
-	caps := map[string]string{}
+func operationCapabilities(spec *openapi3.T) (map[string]access, error) {
+	caps := map[string]access{}
 	var missing []string
 	for path, item := range spec.Paths.Map() {
 		for method, op := range item.Operations() {
@@ -33,7 +41,8 @@ func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
 				missing = append(missing, fmt.Sprintf("%s %s (%q)", method, path, name))
 				continue
 			}
-			caps[op.OperationID] = name
+			ownerMay, _ := op.Extensions["x-machine-owner-may"].(bool)
+			caps[op.OperationID] = access{capability: name, machineOwnerMay: ownerMay}
 		}
 	}
 	if len(missing) > 0 {
@@ -47,10 +56,11 @@ func operationCapabilities(spec *openapi3.T) (map[string]string, error) {
 // other sites, works out who is calling, enforces the operation's
 // x-capability, and checks the CSRF token of unsafe requests that ride on a
 // session cookie.
-func (s *server) authorize(caps map[string]string) api.StrictMiddlewareFunc {
+func (s *server) authorize(caps map[string]access) api.StrictMiddlewareFunc {
 	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
 		return func(c echo.Context, request any) (any, error) {
-			capability := caps[operationID]
+			rule := caps[operationID]
+			capability := rule.capability
 			if capability == "" {
 				// Unreachable while operationCapabilities vets the spec; fail closed anyway.
 				return nil, fmt.Errorf("operation %q has no capability", operationID)
@@ -71,8 +81,12 @@ func (s *server) authorize(caps map[string]string) api.StrictMiddlewareFunc {
 			if p.SessionID != "" && !isSafeMethod(c.Request().Method) && !p.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
 				return nil, errCSRF
 			}
-			if capability != capabilityAuthenticated && !capabilitiesOf(p).Has(rbac.Capability(capability)) {
-				return nil, forbidden(capability)
+			if capability != capabilityAuthenticated {
+				held := capabilitiesOf(p)
+				ownerMayTry := rule.machineOwnerMay && held.Has(rbac.UIAccess)
+				if !held.Has(rbac.Capability(capability)) && !ownerMayTry {
+					return nil, forbidden(capability)
+				}
 			}
 			return next(c, request)
 		}

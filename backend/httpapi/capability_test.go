@@ -22,7 +22,8 @@ func TestContractDeclaresCapabilities(t *testing.T) {
 	if len(caps) == 0 {
 		t.Fatal("no operations found in the contract")
 	}
-	for op, capability := range caps {
+	for op, rule := range caps {
+		capability := rule.capability
 		if capability != capabilityPublic && capability != capabilityAuthenticated && !rbac.Capability(capability).Valid() {
 			t.Errorf("operation %s declares unknown capability %q", op, capability)
 		}

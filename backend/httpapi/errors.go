@@ -12,6 +12,7 @@ import (
 	"headway/api"
 	"headway/backend/headscale"
 	"headway/backend/identity"
+	"headway/backend/machines"
 	"headway/backend/rbac"
 )
 
@@ -57,6 +58,10 @@ func toError(err error) *Error {
 	var ie *identity.Error
 	if errors.As(err, &ie) {
 		return &Error{Status: ie.Status, Code: ie.Code, Message: ie.Message, Hint: ie.Hint, Err: err}
+	}
+	var me *machines.Error
+	if errors.As(err, &me) {
+		return &Error{Status: me.Status, Code: me.Code, Message: me.Message, Hint: me.Hint, Err: err}
 	}
 	var re *rbac.Error
 	if errors.As(err, &re) {

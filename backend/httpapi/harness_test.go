@@ -21,13 +21,10 @@ import (
 
 	"headway"
 	"headway/api"
-	"headway/backend/auth"
+	"headway/backend/app"
 	"headway/backend/config"
 	"headway/backend/devidp"
-	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
-	"headway/backend/identity"
-	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/store/storetest"
 )
@@ -57,6 +54,7 @@ type site struct {
 	Replicas int
 
 	replicas []http.Handler
+	services []*app.Services
 	active   atomic.Int32
 }
 
@@ -121,45 +119,45 @@ func (h *site) start() {
 			h.DB = db
 		}
 		logger := slog.New(slog.NewTextHandler(h.Logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		opts := auth.Options{
-			Store:           db,
-			Headscale:       auth.NewHeadscaleKeyChecker(h.Cfg.Headscale.URL, h.Cfg.Headscale.APIKey.Reveal()),
-			CookieSecret:    h.Cfg.Server.CookieSecret.Reveal(),
-			IdleTimeout:     h.Cfg.Server.SessionIdleTimeout,
-			MaxAge:          h.Cfg.Server.SessionMaxAge,
-			LoginAttemptTTL: h.LoginTTL,
-			Logger:          logger,
-		}
+		opts := app.Options{LoginAttemptTTL: h.LoginTTL}
 		if h.Clock != nil {
 			opts.Now = h.Clock.Now
 		}
-		authService, err := auth.New(opts)
+		services, err := app.Build(context.Background(), h.Cfg, db, logger, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var provider *oidc.Provider
-		if h.Cfg.OIDC.Enabled() {
-			provider = oidc.New(oidc.ConfigFrom(h.Cfg), logger)
+		if h.HS != nil {
+			if err := services.Tailnet.Refresh(context.Background()); err != nil {
+				t.Fatalf("read Headscale: %v", err)
+			}
 		}
-		hs := headscale.New(h.Cfg.Headscale.URL, h.Cfg.Headscale.APIKey.Reveal())
-		identityOptions := identity.OptionsFrom(h.Cfg)
-		identityOptions.Store, identityOptions.Headscale, identityOptions.Logger = db, hs, logger
+		h.services = append(h.services, services)
 		handler, err := New(Deps{
-			Logger:    logger,
-			Config:    h.Cfg,
-			Version:   "1.2.3-test",
-			DB:        db,
-			Headscale: hs,
-			Auth:      authService,
-			Identity:  identity.New(identityOptions),
-			OIDC:      provider,
-			Contract:  headway.OpenAPI,
-			SPA:       testSPA,
+			Logger:   logger,
+			Config:   h.Cfg,
+			Version:  "1.2.3-test",
+			DB:       db,
+			Services: services,
+			Contract: headway.OpenAPI,
+			SPA:      testSPA,
 		})
 		if err != nil {
 			t.Fatalf("New: %v", err)
 		}
 		h.replicas = append(h.replicas, handler)
+	}
+}
+
+// refresh makes every replica read Headscale now, as its background refresh
+// would within headscale.refresh_interval; tests call it after changing
+// Headscale behind Headway's back.
+func (h *site) refresh() {
+	h.t.Helper()
+	for _, s := range h.services {
+		if err := s.Tailnet.Refresh(context.Background()); err != nil {
+			h.t.Fatalf("read Headscale: %v", err)
+		}
 	}
 }
 

@@ -134,3 +134,43 @@ func headscaleUserOut(u identity.HeadscaleUser) api.HeadscaleUser {
 	}
 	return out
 }
+
+// CreateHeadscaleUser creates a Headscale user.
+func (s *server) CreateHeadscaleUser(ctx context.Context, req api.CreateHeadscaleUserRequestObject) (api.CreateHeadscaleUserResponseObject, error) {
+	if req.Body == nil {
+		return nil, errBodyMissing
+	}
+	u, err := s.machines.CreateUser(ctx, req.Body.Name, deref(req.Body.DisplayName), deref(req.Body.Email))
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateHeadscaleUser201JSONResponse(headscaleUserOut(identity.HeadscaleUser{User: u})), nil
+}
+
+// RenameHeadscaleUser renames a local Headscale user.
+func (s *server) RenameHeadscaleUser(ctx context.Context, req api.RenameHeadscaleUserRequestObject) (api.RenameHeadscaleUserResponseObject, error) {
+	if req.Body == nil {
+		return nil, errBodyMissing
+	}
+	u, err := s.machines.RenameUser(ctx, req.HeadscaleUserId, req.Body.Name)
+	if err != nil {
+		return nil, err
+	}
+	snap := s.tailnet.Snapshot()
+	return api.RenameHeadscaleUser200JSONResponse(headscaleUserOut(identity.HeadscaleUser{User: u, NodeCount: snap.NodeCounts()[u.ID]})), nil
+}
+
+// DeleteHeadscaleUser deletes a Headscale user without machines.
+func (s *server) DeleteHeadscaleUser(ctx context.Context, req api.DeleteHeadscaleUserRequestObject) (api.DeleteHeadscaleUserResponseObject, error) {
+	if err := s.machines.DeleteUser(ctx, req.HeadscaleUserId); err != nil {
+		return nil, err
+	}
+	return api.DeleteHeadscaleUser204Response{}, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -33,13 +33,25 @@ var walkBodies = map[string]any{
 	"UpdateConsoleUser": api.ConsoleUserUpdate{Role: ptr(api.Viewer)},
 	"LinkConsoleUser":   api.LinkRequest{HeadscaleUserId: "999999"},
 	"LinkSelf":          api.LinkRequest{HeadscaleUserId: "999999"},
+	// Names that fail validation, so the walk changes nothing in Headscale.
+	"CreateHeadscaleUser": api.CreateHeadscaleUser{Name: "not a valid name!"},
+	"RenameHeadscaleUser": api.RenameHeadscaleUser{Name: "not a valid name!"},
+	"RegisterMachine":     api.RegisterMachine{User: "999999", RegistrationId: "no-such-registration"},
+	"RenameMachine":       api.RenameMachine{Name: "walk"},
+	"ExpireMachine":       api.ExpireMachine{},
+	"SetMachineTags":      api.MachineTags{Tags: []string{"tag:walk"}},
+	"SetMachineRoutes":    api.MachineRoutes{Routes: []string{}},
+	"SetMachineExitNode":  api.MachineExitNode{Enabled: false},
 }
 
 // walkParams fills path and query parameters, by name. Ids name nothing.
 var walkParams = map[string]string{
-	"userId":    "999999",
-	"sessionId": "no-such-session",
-	"code":      "sign_in_not_allowed",
+	"userId":          "999999",
+	"headscaleUserId": "999999",
+	"machineId":       "999999",
+	"registrationId":  "no-such-registration",
+	"sessionId":       "no-such-session",
+	"code":            "sign_in_not_allowed",
 }
 
 // walkLast are the operations that end the caller's session; the walk sends

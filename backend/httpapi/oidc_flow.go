@@ -123,6 +123,13 @@ func (s *server) oidcCallback(c echo.Context) error {
 		return s.loginFailed(c, loginError{Code: codeSignInFailed}, "", err)
 	}
 	if issued.User != nil {
+		if issued.User.HeadscaleUserID == "" {
+			// Linking looks for this person among Headscale's users: read them
+			// now rather than up to a refresh interval ago (sign-ins are rare).
+			if err := s.tailnet.Refresh(ctx); err != nil {
+				s.logger.WarnContext(ctx, "reading Headscale before linking failed", "err", err)
+			}
+		}
 		if _, err := s.identity.LinkOnSignIn(ctx, *issued.User); err != nil {
 			s.logger.WarnContext(ctx, "linking to a Headscale user failed", "err", err)
 		}

@@ -129,6 +129,7 @@ func TestOnboardingLinks(t *testing.T) {
 			t.Fatalf("GET /onboarding devices before any = %+v, want none", o.Devices)
 		}
 		nodeID := hstest.AddDebugNode(t, hs, "dave-laptop", "dave-phone")
+		h.refresh() // as the background refresh would within headscale.refresh_interval
 		o := onboardingOf(t, dave)
 		if len(o.Devices) != 1 || o.Devices[0].Id != nodeID {
 			t.Errorf("GET /onboarding devices = %+v, want node %s", o.Devices, nodeID)

@@ -14,10 +14,13 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"headway/api"
+	"headway/backend/app"
 	"headway/backend/auth"
 	"headway/backend/config"
 	"headway/backend/identity"
+	"headway/backend/machines"
 	"headway/backend/oidc"
+	"headway/backend/tailnet"
 )
 
 // Database is what the HTTP layer needs of the store for readiness.
@@ -33,17 +36,14 @@ type Headscale interface {
 
 // Deps are everything the HTTP server is built from.
 type Deps struct {
-	Logger    *slog.Logger
-	Config    *config.Config
-	Version   string
-	DB        Database
-	Headscale Headscale
-	Auth      *auth.Service
-	Identity  *identity.Service
-	OIDC      *oidc.Provider // nil when single sign-on is not configured
-	Contract  []byte         // openapi.yaml as written
-	SPA       fs.FS          // the built frontend, index.html at its root
-	Metrics   Metrics        // nil when metrics are off
+	Logger   *slog.Logger
+	Config   *config.Config
+	Version  string
+	DB       Database
+	Services *app.Services
+	Contract []byte  // openapi.yaml as written
+	SPA      fs.FS   // the built frontend, index.html at its root
+	Metrics  Metrics // nil when metrics are off
 }
 
 // maxBodySize bounds request bodies; the largest legitimate one is an ACL policy.
@@ -57,6 +57,8 @@ type server struct {
 	headscale Headscale
 	auth      *auth.Service
 	identity  *identity.Service
+	tailnet   *tailnet.Tailnet
+	machines  *machines.Service
 	oidc      *oidc.Provider
 	metrics   Metrics
 	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
@@ -85,8 +87,9 @@ func New(d Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("derive cookie key: %w", err)
 	}
 	s := &server{
-		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Headscale,
-		auth: d.Auth, identity: d.Identity, oidc: d.OIDC, origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
+		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Services.Headscale,
+		auth: d.Services.Auth, identity: d.Services.Identity, tailnet: d.Services.Tailnet, machines: d.Services.Machines, oidc: d.Services.OIDC,
+		origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
 		metrics: d.Metrics,
 	}
 

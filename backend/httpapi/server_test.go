@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,11 +12,9 @@ import (
 	"testing/fstest"
 
 	"headway"
-	"headway/backend/auth"
+	"headway/backend/app"
 	"headway/backend/config"
-	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
-	"headway/backend/identity"
 	"headway/backend/store/storetest"
 )
 
@@ -39,24 +38,19 @@ func startServer(t *testing.T) *testServer {
 		Headscale: config.Headscale{URL: hs.URL, PublicURL: "https://hs.example.com", APIKey: config.Secret(hs.APIKey)},
 	}
 	db := storetest.New(t)
-	authService, err := auth.New(auth.Options{
-		Store:        db,
-		Headscale:    auth.NewHeadscaleKeyChecker(hs.URL, hs.APIKey),
-		CookieSecret: cfg.Server.CookieSecret.Reveal(),
-	})
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	services, err := app.Build(context.Background(), cfg, db, logger, app.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	handler, err := New(Deps{
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Config:    cfg,
-		Version:   "1.2.3-test",
-		DB:        db,
-		Headscale: headscale.New(hs.URL, hs.APIKey),
-		Auth:      authService,
-		Identity:  identity.New(identity.Options{Store: db, Headscale: headscale.New(hs.URL, hs.APIKey), PublicURL: cfg.Headscale.PublicURL}),
-		Contract:  headway.OpenAPI,
-		SPA:       testSPA,
+		Logger:   logger,
+		Config:   cfg,
+		Version:  "1.2.3-test",
+		DB:       db,
+		Services: services,
+		Contract: headway.OpenAPI,
+		SPA:      testSPA,
 	})
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"headway"
-	"headway/backend/auth"
+	"headway/backend/app"
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/httpapi"
-	"headway/backend/identity"
 	"headway/backend/metrics"
-	"headway/backend/oidc"
 	"headway/backend/store"
 	"headway/backend/version"
 	"headway/frontend"
@@ -31,21 +29,6 @@ const shutdownGrace = 15 * time.Second
 // pruneInterval is how often expired sessions and login attempts are deleted.
 const pruneInterval = 10 * time.Minute
 
-// relyingParty builds the OpenID Connect relying party, or nil when single
-// sign-on is not configured. With only_start_if_oidc_is_available the
-// identity provider must answer now; otherwise discovery waits for the first sign-in.
-func relyingParty(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*oidc.Provider, error) {
-	if !cfg.OIDC.Enabled() {
-		return nil, nil
-	}
-	provider := oidc.New(oidc.ConfigFrom(cfg), logger)
-	if cfg.OIDC.OnlyStartIfOIDCIsAvailable {
-		if err := provider.Ready(ctx); err != nil {
-			return nil, fmt.Errorf("oidc.only_start_if_oidc_is_available is set and the identity provider is not available: %w", err)
-		}
-	}
-	return provider, nil
-}
 
 func printVersion(stdout io.Writer) error {
 	_, err := fmt.Fprintln(stdout, "headway", version.Version)
@@ -118,23 +101,6 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 	}
 	defer db.Close()
 
-	authService, err := auth.New(auth.Options{
-		Store:        db,
-		Headscale:    auth.NewHeadscaleKeyChecker(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal()),
-		CookieSecret: cfg.Server.CookieSecret.Reveal(),
-		IdleTimeout:  cfg.Server.SessionIdleTimeout,
-		MaxAge:       cfg.Server.SessionMaxAge,
-		Logger:       logger,
-	})
-	if err != nil {
-		return err
-	}
-	go authService.RunPruner(ctx, pruneInterval)
-	provider, err := relyingParty(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-
 	// With metrics off, m stays nil and Deps.Metrics a nil interface.
 	var (
 		m           *metrics.Metrics
@@ -146,10 +112,12 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		httpMetrics = m
 		hsOptions = append(hsOptions, headscale.WithObserver(m.ObserveHeadscale))
 	}
-	hs := headscale.New(cfg.Headscale.URL, cfg.Headscale.APIKey.Reveal(), hsOptions...)
-	identityOptions := identity.OptionsFrom(cfg)
-	identityOptions.Store, identityOptions.Headscale, identityOptions.Logger = db, hs, logger
-	identityService := identity.New(identityOptions)
+	services, err := app.Build(ctx, cfg, db, logger, app.Options{HeadscaleOptions: hsOptions})
+	if err != nil {
+		return err
+	}
+	go services.Auth.RunPruner(ctx, pruneInterval)
+	go services.Tailnet.Run(ctx)
 
 	spa, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
@@ -160,10 +128,7 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		Config:    cfg,
 		Version:   version.Version,
 		DB:        db,
-		Headscale: hs,
-		Auth:      authService,
-		Identity:  identityService,
-		OIDC:      provider,
+		Services:  services,
 		Contract:  headway.OpenAPI,
 		SPA:       spa,
 		Metrics:   httpMetrics,

@@ -246,11 +246,39 @@ export interface paths {
         /** Headscale users, with their machine counts and linked console users */
         get: operations["listHeadscaleUsers"];
         put?: never;
-        post?: never;
+        /**
+         * Create a Headscale user
+         * @description Names are checked as Headscale needs them and for uniqueness before Headscale is asked. Error codes `user_name_invalid` (400), `user_name_taken` (409).
+         */
+        post: operations["createHeadscaleUser"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/users/{headscaleUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a Headscale user
+         * @description Refused while the user has machines (`user_has_machines`, 409); delete or move them first.
+         */
+        delete: operations["deleteHeadscaleUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a Headscale user
+         * @description Refused for users that come from OIDC (`user_from_oidc`, 400) and for names already taken (`user_name_taken`, 409).
+         */
+        patch: operations["renameHeadscaleUser"];
         trace?: never;
     };
     "/onboarding": {
@@ -327,6 +355,205 @@ export interface paths {
          * @description The full key is shown only in this answer. Error code `not_linked` (409) when the caller has no Headscale user.
          */
         post: operations["createOwnPreAuthKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Machines, searched, filtered, sorted and paged on the server
+         * @description Served from Headway's snapshot of Headscale, never by asking Headscale
+         *     per request: `dataAge` says how old the data is and `stale` whether the
+         *     last refresh failed. A machine's user comes from the user list by id;
+         *     tagged machines are owned by their tags (`user` absent).
+         */
+        get: operations["listMachines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a pending machine for a user by its registration id
+         * @description The id is the `hskey-authreq-…` (or older) key a device shows at its login URL. Error codes `registration_not_found` (404), `headscale_user_not_found` (404).
+         */
+        post: operations["registerMachine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/{registrationId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending web registration */
+        post: operations["approveRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/registrations/{registrationId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending web registration */
+        post: operations["rejectRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One machine */
+        get: operations["getMachine"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a machine; it must register again to come back
+         * @description Owners of the machine may do this without `write_machines`.
+         */
+        delete: operations["deleteMachine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename a machine (its MagicDNS name)
+         * @description The name must be a DNS label (letters, digits and hyphens, at most 63, not starting or ending with a hyphen). Error code `machine_name_invalid` (400). Owners of the machine may do this without `write_machines`.
+         */
+        post: operations["renameMachine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}/expire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expire a machine now, set its expiry, or disable expiry
+         * @description With no body field the machine expires now and must sign in again. Owners of the machine may do this without `write_machines`.
+         */
+        post: operations["expireMachine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a machine's ACL tags
+         * @description Each tag must be owned in the policy's tagOwners; Headscale's refusal comes back as `tag_not_allowed` (400).
+         *     Tagging hands the machine to its tags and their access rules, so it needs `write_machines` even for the machine's owner.
+         */
+        put: operations["setMachineTags"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}/routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Approve a machine's subnet routes (the set replaces the approved one)
+         * @description Approving 0.0.0.0/0 and ::/0 makes it an exit node. Error code `route_invalid` (400). Owners of the machine may do this without `write_machines`.
+         */
+        put: operations["setMachineRoutes"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/machines/{machineId}/exit-node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Use a machine as an exit node, or stop
+         * @description Approves (or withdraws) both 0.0.0.0/0 and ::/0, keeping its other approved routes. Owners of the machine may do this without `write_machines`.
+         */
+        put: operations["setMachineExitNode"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -496,6 +723,89 @@ export interface components {
             /** Format: date-time */
             expiration: string;
         };
+        MachinePage: {
+            machines: components["schemas"]["Machine"][];
+            /** @description Machines matching the filters, over all pages. */
+            total: number;
+            page: number;
+            pageSize: number;
+            /** @description Seconds since the data was read from Headscale. */
+            dataAge: number;
+            /** @description Whether the last refresh from Headscale failed, so the data may be out of date. */
+            stale: boolean;
+        };
+        MachineUser: {
+            id: string;
+            name: string;
+            displayName?: string;
+        };
+        Machine: {
+            id: string;
+            /** @description The hostname the device reports. */
+            name: string;
+            /** @description The name an administrator gave it; its MagicDNS name. */
+            givenName: string;
+            user?: components["schemas"]["MachineUser"];
+            tags: string[];
+            ipAddresses: string[];
+            /** @description Shortened. */
+            machineKey: string;
+            /** @description Shortened. */
+            nodeKey: string;
+            approvedRoutes: string[];
+            /** @description Routes the machine advertises. */
+            availableRoutes: string[];
+            /** @description Routes currently served (approved, advertised and primary). */
+            subnetRoutes: string[];
+            /** @description Whether it is approved as an exit node. */
+            exitNode: boolean;
+            /** @description Whether it advertises itself as an exit node. */
+            exitNodeAvailable: boolean;
+            online: boolean;
+            expired: boolean;
+            /** Format: date-time */
+            lastSeen?: string;
+            /** Format: date-time */
+            expiry?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            registerMethod: string;
+            /** @description Whether the caller may change this machine (write_machines, or it belongs to the caller's Headscale user). */
+            canManage: boolean;
+        };
+        RegisterMachine: {
+            /** @description The Headscale user id the machine will belong to. */
+            user: string;
+            registrationId: string;
+        };
+        RenameMachine: {
+            name: string;
+        };
+        ExpireMachine: {
+            /**
+             * Format: date-time
+             * @description When it expires; absent means now.
+             */
+            expiry?: string;
+            disableExpiry?: boolean;
+        };
+        MachineTags: {
+            tags: string[];
+        };
+        MachineRoutes: {
+            routes: string[];
+        };
+        MachineExitNode: {
+            enabled: boolean;
+        };
+        CreateHeadscaleUser: {
+            name: string;
+            displayName?: string;
+            email?: string;
+        };
+        RenameHeadscaleUser: {
+            name: string;
+        };
         /** @enum {string} */
         Role: "owner" | "admin" | "network_admin" | "it_admin" | "auditor" | "viewer" | "member";
         Session: {
@@ -532,6 +842,7 @@ export interface components {
         };
     };
     parameters: {
+        MachineId: string;
         UserId: string;
     };
     requestBodies: never;
@@ -861,6 +1172,79 @@ export interface operations {
             default: components["responses"]["Error"];
         };
     };
+    createHeadscaleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHeadscaleUser"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadscaleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteHeadscaleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                headscaleUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    renameHeadscaleUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                headscaleUserId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameHeadscaleUser"];
+            };
+        };
+        responses: {
+            /** @description The renamed user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadscaleUser"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
     getOnboarding: {
         parameters: {
             query?: never;
@@ -944,6 +1328,289 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NewPreAuthKey"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listMachines: {
+        parameters: {
+            query?: {
+                /** @description Search in name, given name, IP addresses, user name and tags. */
+                q?: string;
+                status?: "online" | "offline" | "expired";
+                /** @description A Headscale user id. */
+                user?: string;
+                /** @description A tag, e.g. tag:server. */
+                tag?: string;
+                /** @description Only machines that advertise subnet routes. */
+                routes?: boolean;
+                /** @description Only machines that advertise an exit node. */
+                exitNode?: boolean;
+                sort?: "name" | "lastSeen" | "created" | "user";
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of machines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachinePage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    registerMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterMachine"];
+            };
+        };
+        responses: {
+            /** @description The registered machine. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    approveRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                registrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    rejectRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                registrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rejected. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    renameMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameMachine"];
+            };
+        };
+        responses: {
+            /** @description The renamed machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    expireMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ExpireMachine"];
+            };
+        };
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setMachineTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MachineTags"];
+            };
+        };
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setMachineRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MachineRoutes"];
+            };
+        };
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setMachineExitNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MachineExitNode"];
+            };
+        };
+        responses: {
+            /** @description The machine. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
                 };
             };
             default: components["responses"]["Error"];

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { routes } from '@/app/router';
@@ -74,5 +74,25 @@ describe('routes', () => {
     await userEvent.click(screen.getByRole('link', { name: 'Sessions' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to Headway' })).toBeInTheDocument();
     expect(new URLSearchParams(router.state.location.search).get('return_to')).toBe('/admin/settings/sessions');
+  });
+
+  it('shows the API reference without sign-in, linked from the login page and the header', async () => {
+    stubApi({
+      'GET /me': unauthenticated,
+      'GET /info': () => jsonResponse(info()),
+      'GET /admin/api/openapi.yaml': () =>
+        new Response('openapi: 3.0.3\ninfo: {title: Headway API}\npaths: {}\n', {
+          headers: { 'Content-Type': 'application/yaml' },
+        }),
+    });
+    const { router } = renderRoutes(routes, '/login');
+
+    await userEvent.click(await screen.findByRole('link', { name: 'API reference' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Headway API' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/admin/api/docs');
+    expect(within(screen.getByRole('banner')).getByRole('link', { name: 'API' })).toHaveAttribute(
+      'href',
+      '/admin/api/docs',
+    );
   });
 });

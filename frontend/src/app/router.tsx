@@ -1,3 +1,4 @@
+import { Suspense, lazy } from 'react';
 import type { RouteObject } from 'react-router';
 import { LoginRoute } from '@/app/routes/login';
 import { NotFoundRoute } from '@/app/routes/not-found';
@@ -10,6 +11,10 @@ import { SessionsRoute } from '@/app/routes/sessions';
 import { StatusRoute } from '@/app/routes/status';
 import { UsersRoute } from '@/app/routes/users';
 
+// The API reference is loaded on demand: it brings a YAML parser that no
+// other page needs.
+const ApiDocsRoute = lazy(() => import('@/app/routes/api-docs').then((m) => ({ default: m.ApiDocsRoute })));
+
 /** The SPA is served under /admin/ (trailing slash, so links home land on /admin/). */
 export const basename = '/admin/';
 
@@ -21,6 +26,20 @@ export const routes: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { path: 'login', element: <LoginRoute /> },
+          {
+            path: 'api/docs',
+            element: (
+              <Suspense
+                fallback={
+                  <p role="status" className="muted">
+                    Loading the API reference…
+                  </p>
+                }
+              >
+                <ApiDocsRoute />
+              </Suspense>
+            ),
+          },
           {
             element: <RequireSession />,
             children: [

@@ -1,4 +1,4 @@
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ErrorAlert } from '@/components/ui/error-alert';
 import { useMe } from '@/features/auth/api/get-me';
 import { LoginError, SignedOutNotice } from '@/features/auth/components/login-notices';
@@ -49,6 +49,11 @@ export function LoginRoute() {
           />
         </>
       )}
+      <footer className="page-footer">
+        <p className="muted">
+          For scripts and integrations: the <Link to="/api/docs">API reference</Link>.
+        </p>
+      </footer>
     </div>
   );
 }

@@ -34,30 +34,29 @@ export function RootLayout() {
           <NavLink to="/" className="brand" end>
             Headway
           </NavLink>
-          {signedIn && (
-            <>
-              {hasConsole && (
-                <nav aria-label="Main">
-                  <ul className="nav">
-                    <li>
-                      <NavLink to="/" end>
-                        Status
-                      </NavLink>
-                    </li>
-                    {can(signedIn, 'read_users') && (
-                      <li>
-                        <NavLink to="/settings/users">Users</NavLink>
-                      </li>
-                    )}
-                    <li>
-                      <NavLink to="/settings/sessions">Sessions</NavLink>
-                    </li>
-                  </ul>
-                </nav>
-              )}
-              <AccountMenu me={signedIn} withSignOut={!noAccessPage} />
-            </>
+          {signedIn && hasConsole && (
+            <nav aria-label="Main">
+              <ul className="nav">
+                <li>
+                  <NavLink to="/" end>
+                    Status
+                  </NavLink>
+                </li>
+                {can(signedIn, 'read_users') && (
+                  <li>
+                    <NavLink to="/settings/users">Users</NavLink>
+                  </li>
+                )}
+                <li>
+                  <NavLink to="/settings/sessions">Sessions</NavLink>
+                </li>
+              </ul>
+            </nav>
           )}
+          <NavLink to="/api/docs" className="header-link">
+            API
+          </NavLink>
+          {signedIn && <AccountMenu me={signedIn} withSignOut={!noAccessPage} />}
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="site-main">
