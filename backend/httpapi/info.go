@@ -2,24 +2,26 @@ package httpapi
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"headway/api"
 )
 
-// GetInfo reports Headway's version, whether Headscale answers, and how people can sign in.
+// GetInfo reports Headway's version, whether Headscale answers, and how people
+// can sign in. Whether Headscale answers comes from the shared snapshot's last
+// refresh, so this public endpoint never makes Headscale work per request.
 func (s *server) GetInfo(ctx context.Context, _ api.GetInfoRequestObject) (api.GetInfoResponseObject, error) {
-	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
-	defer cancel()
 	status := api.HeadscaleStatus{PublicUrl: s.cfg.Headscale.PublicURL}
-	hsVersion, err := s.headscale.Version(ctx)
-	if err != nil {
-		s.logger.WarnContext(ctx, "headscale version check failed", "err", err)
+	if s.headscaleAnswers() {
+		status.Reachable = true
+		if v := s.hsVersion.get(ctx, s.headscale.Version); v != "" {
+			status.Version = &v
+		}
+	} else {
 		// The cause names internal addresses; anonymous callers get only the verdict.
 		reason := "Headscale did not answer. Headway's log has the details."
 		status.Error = &reason
-	} else {
-		status.Reachable = true
-		status.Version = &hsVersion
 	}
 	return api.GetInfo200JSONResponse{
 		Version:   s.version,
@@ -30,6 +32,38 @@ func (s *server) GetInfo(ctx context.Context, _ api.GetInfoRequestObject) (api.G
 			CookieSecure: s.cfg.Server.CookieSecure,
 		},
 	}, nil
+}
+
+// headscaleAnswers reports whether the last read of Headscale succeeded.
+func (s *server) headscaleAnswers() bool {
+	snap := s.tailnet.Snapshot()
+	return !snap.FetchedAt.IsZero() && !snap.Stale
+}
+
+// versionCacheTTL bounds how often Headscale's version is asked for; it changes only on upgrades.
+const versionCacheTTL = time.Minute
+
+// versionCache remembers Headscale's version for a while.
+type versionCache struct {
+	mu        sync.Mutex
+	version   string
+	checkedAt time.Time
+}
+
+// get returns the cached version, asking Headscale when it is older than versionCacheTTL.
+// Concurrent callers wait for one answer rather than each asking.
+func (c *versionCache) get(ctx context.Context, ask func(context.Context) (string, error)) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != "" && time.Since(c.checkedAt) < versionCacheTTL {
+		return c.version
+	}
+	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	if v, err := ask(ctx); err == nil {
+		c.version, c.checkedAt = v, time.Now()
+	}
+	return c.version
 }
 
 // oidcStatus says whether single sign-on is configured and its provider answers.

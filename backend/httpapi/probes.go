@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ func (s *server) readyz(c echo.Context) error {
 	defer cancel()
 	checks := map[string]func(context.Context) error{
 		"database":  s.db.Ping,
-		"headscale": s.headscale.Health,
+		"headscale": s.headscaleRead,
 	}
 	result := probeResult{Status: "ok", Checks: map[string]string{}}
 	var mu sync.Mutex
@@ -54,4 +55,17 @@ func (s *server) readyz(c echo.Context) error {
 		}
 	}
 	return c.JSON(status, result)
+}
+
+// headscaleRead fails while the shared snapshot could not be read from
+// Headscale (never yet, or the last refresh failed), without asking Headscale again.
+func (s *server) headscaleRead(context.Context) error {
+	snap := s.tailnet.Snapshot()
+	switch {
+	case snap.FetchedAt.IsZero():
+		return errors.New("headscale has not been read yet")
+	case snap.Stale:
+		return snap.Err
+	}
+	return nil
 }

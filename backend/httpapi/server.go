@@ -30,7 +30,6 @@ type Database interface {
 
 // Headscale is what the HTTP layer needs of Headscale for status and readiness.
 type Headscale interface {
-	Health(ctx context.Context) error
 	Version(ctx context.Context) (string, error)
 }
 
@@ -58,6 +57,7 @@ type server struct {
 	auth      *auth.Service
 	identity  *identity.Service
 	tailnet   *tailnet.Tailnet
+	hsVersion versionCache
 	machines  *machines.Service
 	oidc      *oidc.Provider
 	metrics   Metrics

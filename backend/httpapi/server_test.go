@@ -22,6 +22,16 @@ import (
 type testServer struct {
 	*httptest.Server
 	headscale *hstest.Server
+	services  *app.Services
+}
+
+// stopHeadscale stops Headscale and lets Headway notice, as its next background refresh would.
+func (s *testServer) stopHeadscale(t *testing.T) {
+	t.Helper()
+	s.headscale.Stop()
+	if err := s.services.Tailnet.Refresh(context.Background()); err == nil {
+		t.Fatal("refresh with Headscale stopped succeeded")
+	}
 }
 
 var testSPA = fstest.MapFS{
@@ -43,6 +53,9 @@ func startServer(t *testing.T) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := services.Tailnet.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	handler, err := New(Deps{
 		Logger:   logger,
 		Config:   cfg,
@@ -57,7 +70,7 @@ func startServer(t *testing.T) *testServer {
 	}
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, headscale: hs}
+	return &testServer{Server: srv, headscale: hs, services: services}
 }
 
 func (s *testServer) do(t *testing.T, method, path string, body io.Reader) *http.Response {
@@ -128,7 +141,7 @@ func TestInfoReportsHeadscale(t *testing.T) {
 		t.Errorf("signIn.apiKey = false, want true")
 	}
 
-	s.headscale.Stop()
+	s.stopHeadscale(t)
 	info = decode[infoBody](t, s.do(t, http.MethodGet, "/admin/api/v1/info", nil))
 	if info.Headscale.Reachable || info.Headscale.Version != "" {
 		t.Errorf("with Headscale stopped, headscale = %+v, want unreachable", info.Headscale)
@@ -149,7 +162,7 @@ func TestProbes(t *testing.T) {
 		t.Fatalf("readyz = %d, want 200", resp.StatusCode)
 	}
 
-	s.headscale.Stop()
+	s.stopHeadscale(t)
 	resp = s.do(t, http.MethodGet, "/admin/readyz", nil)
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("readyz with Headscale down = %d, want 503", resp.StatusCode)

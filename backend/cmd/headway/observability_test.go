@@ -175,7 +175,7 @@ headscale: {url: %q}
 		`headway_http_request_duration_seconds_count{method="GET",route="/admin/api/v1/sessions",status="200"} 1`,
 		`headway_http_request_duration_seconds_count{method="POST",route="/admin/api/v1/auth/apikey",status="401"} 1`,
 		`headway_http_request_duration_seconds_bucket{method="GET",route="unmatched",status="404",le="+Inf"} 1`,
-		`headway_headscale_requests_duration_seconds_count{operation="health",result="ok"}`,
+		`headway_headscale_requests_duration_seconds_count{operation="list_nodes",result="ok"}`, // the snapshot's refresh
 		"headway_db_pool_max_conns ",
 		"headway_db_pool_total_conns ",
 		"headway_db_pool_acquired_conns ",
