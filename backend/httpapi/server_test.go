@@ -265,3 +265,23 @@ func TestServesContract(t *testing.T) {
 		t.Errorf("GET /admin/api/openapi.yaml = %d, %d bytes; want 200 with openapi.yaml as written", resp.StatusCode, len(body))
 	}
 }
+
+func TestCompressesLargeResponses(t *testing.T) {
+	s := startServer(t)
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/admin/api/openapi.yaml", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	// A transport that leaves decompression to the test, to see the header.
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if got := resp.Header.Get("Content-Encoding"); got != "gzip" {
+		t.Errorf("Content-Encoding = %q, want gzip for a client that accepts it", got)
+	}
+
+	resp = s.do(t, http.MethodGet, "/admin/healthz", nil)
+	if got := resp.Header.Get("Content-Encoding"); got != "" {
+		t.Errorf("a tiny answer got Content-Encoding %q, want none", got)
+	}
+}
