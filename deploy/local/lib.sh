@@ -305,13 +305,15 @@ headscale_bin() {
 }
 
 # build_headscale [VERSION]: build the pinned Headscale once, from the Go module
-# proxy, in a scratch module (.cache/hsbuild) with its own go.mod.
+# proxy, in a scratch module per version (.cache/hsbuild/VERSION) with its own
+# go.mod: a shared one would build an older release against the newer one's
+# dependencies (v0.28.0 with the tailscale.com of v0.29.2).
 build_headscale() {
 	local version=${1:-$HEADSCALE_VERSION} out scratch
 	out=$(headscale_bin "$version")
 	[[ -x $out ]] && return 0
 	command -v go >/dev/null 2>&1 || die "go is needed to build Headscale $version"
-	scratch=$HEADWAY_ROOT/.cache/hsbuild
+	scratch=$HEADWAY_ROOT/.cache/hsbuild/$version
 	mkdir -p "$scratch" "$(dirname "$out")"
 	(
 		# One build at a time; a second caller waits and then finds the binary.
@@ -322,7 +324,8 @@ build_headscale() {
 		cd "$scratch"
 		export GOWORK=off GOFLAGS=-mod=mod
 		[[ -f go.mod ]] || go mod init hstools >/dev/null 2>&1
-		go get "github.com/juanfont/headscale/cmd/headscale@$version" >build.log 2>&1 &&
+		seed_go_sum github.com/juanfont/headscale "$version" >build.log 2>&1 &&
+			go get "github.com/juanfont/headscale/cmd/headscale@$version" >>build.log 2>&1 &&
 			go build -o "$out.tmp" github.com/juanfont/headscale/cmd/headscale >>build.log 2>&1 ||
 			{
 				show_log "$scratch/build.log"
@@ -330,6 +333,66 @@ build_headscale() {
 			}
 		mv -f "$out.tmp" "$out"
 	) || die "building Headscale $version failed"
+}
+
+# seed_go_sum MODULE VERSION: merge the go.sum MODULE@VERSION was released with
+# into ./go.sum (a scratch module's), so its dependencies are checked against
+# the checksums its authors recorded. A dependency the checksum database
+# cannot look up (github.com/tailscale/tailsql of Headscale v0.28.0 answers
+# 404 there) then still builds, and still only with the recorded content.
+seed_go_sum() {
+	local dir
+	dir=$(go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || return 1
+	[[ -n $dir ]] || {
+		echo "go mod download $1@$2 printed no directory"
+		return 1
+	}
+	[[ -f $dir/go.sum ]] || return 0
+	touch go.sum
+	sort -u go.sum "$dir/go.sum" >go.sum.tmp && mv -f go.sum.tmp go.sum
+}
+
+# ---------------------------------------------------------------- Tailscale client
+
+# tailscale_bin NAME VERSION: print the path of a built Tailscale binary
+# (NAME is tailscaled or tailscale).
+tailscale_bin() {
+	echo "$HEADWAY_ROOT/.cache/bin/$1-$2"
+}
+
+# build_tailscale VERSION: build tailscaled and tailscale (the real client the
+# Go tests run against Headscale, in userspace networking) once, from the Go
+# module proxy, in a scratch module of their own (.cache/tsbuild/VERSION),
+# into .cache/bin/tailscaled-VERSION and .cache/bin/tailscale-VERSION.
+build_tailscale() {
+	local version=${1:?build_tailscale needs a version, e.g. v1.101.0-pre} daemon cli scratch
+	daemon=$(tailscale_bin tailscaled "$version")
+	cli=$(tailscale_bin tailscale "$version")
+	[[ -x $daemon && -x $cli ]] && return 0
+	command -v go >/dev/null 2>&1 || die "go is needed to build Tailscale $version"
+	scratch=$HEADWAY_ROOT/.cache/tsbuild/$version
+	mkdir -p "$scratch" "$(dirname "$daemon")"
+	(
+		# One build at a time; a second caller waits and then finds the binaries.
+		exec 9>"$scratch/.lock"
+		flock 9
+		[[ -x $daemon && -x $cli ]] && exit 0
+		log "building tailscaled and tailscale $version, a few minutes, once (into ${daemon#"$HEADWAY_ROOT"/}, ${cli#"$HEADWAY_ROOT"/})"
+		cd "$scratch"
+		# Outside the repository's workspace; go.mod and go.sum follow what is built.
+		[[ -f go.mod ]] || GOWORK=off go mod init tstools >/dev/null 2>&1
+		GOWORK=off GOFLAGS=-mod=mod seed_go_sum tailscale.com "$version" >build.log 2>&1 &&
+			GOWORK=off GOFLAGS=-mod=mod go get "tailscale.com/cmd/tailscaled@$version" "tailscale.com/cmd/tailscale@$version" >>build.log 2>&1 &&
+			GOWORK=off GOFLAGS=-mod=mod go build -o "$daemon.tmp" tailscale.com/cmd/tailscaled >>build.log 2>&1 &&
+			GOWORK=off GOFLAGS=-mod=mod go build -o "$cli.tmp" tailscale.com/cmd/tailscale >>build.log 2>&1 ||
+			{
+				show_log "$scratch/build.log"
+				rm -f "$daemon.tmp" "$cli.tmp"
+				exit 1
+			}
+		mv -f "$daemon.tmp" "$daemon"
+		mv -f "$cli.tmp" "$cli"
+	) || die "building Tailscale $version failed"
 }
 
 # headscale_config DIR: print the config path of the Headscale in DIR.
