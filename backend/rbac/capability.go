@@ -30,6 +30,7 @@ const (
 	GenerateAuthKeys    Capability = "generate_authkeys"     // create pre-auth keys for any user
 	GenerateOwnAuthKeys Capability = "generate_own_authkeys" // create pre-auth keys for one's own linked user
 	ReadAudit           Capability = "read_audit"            // view the audit log
+	ManageAPIKeys       Capability = "manage_apikeys"        // list, create, expire and delete Headscale API keys
 	OwnerCapability     Capability = "owner"                 // act as the console's owner (transfer ownership)
 )
 
@@ -44,6 +45,7 @@ var capabilities = [...]Capability{
 	ConfigureIAM,
 	GenerateAuthKeys, GenerateOwnAuthKeys,
 	ReadAudit,
+	ManageAPIKeys,
 	OwnerCapability,
 }
 

@@ -15,10 +15,10 @@ import (
 var matrix = map[string][]string{
 	"owner": {"ui_access", "read_machines", "write_machines", "read_users", "write_users",
 		"read_policy", "write_policy", "read_network", "write_network", "read_feature", "write_feature",
-		"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit", "owner"},
+		"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit", "manage_apikeys", "owner"},
 	"admin": {"ui_access", "read_machines", "write_machines", "read_users", "write_users",
 		"read_policy", "write_policy", "read_network", "write_network", "read_feature", "write_feature",
-		"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit"},
+		"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit", "manage_apikeys"},
 	"network_admin": {"ui_access", "read_policy", "write_policy", "read_network", "write_network",
 		"read_machines", "read_users", "generate_authkeys", "generate_own_authkeys", "read_feature"},
 	"it_admin": {"ui_access", "read_machines", "write_machines", "read_users", "write_users",
@@ -33,7 +33,7 @@ var matrix = map[string][]string{
 var allCapabilityNames = []string{
 	"ui_access", "read_machines", "write_machines", "read_users", "write_users",
 	"read_policy", "write_policy", "read_network", "write_network", "read_feature", "write_feature",
-	"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit", "owner",
+	"configure_iam", "generate_authkeys", "generate_own_authkeys", "read_audit", "manage_apikeys", "owner",
 }
 
 func TestMatrix(t *testing.T) {
