@@ -107,6 +107,11 @@ type Headscale struct {
 	APIKey    Secret
 	// RefreshInterval is how often the shared snapshot of Headscale is re-read.
 	RefreshInterval time.Duration
+	// ConfigPath is Headscale's configuration file, holding its DNS
+	// settings; "" means DNS is not managed.
+	ConfigPath string
+	// RestartCommand is run with sh -c after a DNS change; "" means none.
+	RestartCommand string
 }
 
 // Token endpoint client authentication methods accepted in

@@ -117,6 +117,18 @@ var keys = []key{
 		field: func(c *Config) any { return &c.Headscale.RefreshInterval },
 	},
 	{
+		name: "headscale.config_path",
+		doc: "Path of Headscale's configuration file (config.yaml), where its DNS settings live. Headway reads it " +
+			"to show them and writes it to change them, keeping comments and every other key. Unset, DNS is not managed.",
+		field: func(c *Config) any { return &c.Headscale.ConfigPath },
+	},
+	{
+		name: "headscale.restart_command",
+		doc: "Shell command run (with sh -c, for at most 30 seconds) after Headway changes Headscale's DNS settings, " +
+			"which Headscale reads only at start; such as systemctl restart headscale. Unset, Headscale is restarted by hand.",
+		field: func(c *Config) any { return &c.Headscale.RestartCommand },
+	},
+	{
 		name:  "oidc.issuer",
 		doc:   "OpenID Connect issuer URL, exactly as in the provider's discovery document (a trailing slash counts). Setting it or oidc.client_id enables sign-in with OIDC.",
 		field: func(c *Config) any { return &c.OIDC.Issuer },

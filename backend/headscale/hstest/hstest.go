@@ -46,7 +46,12 @@ type Server struct {
 	Binary     string
 	Version    string // the release Binary was chosen for ("" when set by HEADWAY_HEADSCALE_BIN)
 
+	// ExtraRecordsPath is the file named by dns.extra_records_path, when
+	// started WithExtraRecords.
+	ExtraRecordsPath string
+
 	addr       string // 127.0.0.1:PORT
+	debugAddr  string // 127.0.0.1:PORT of the debug listener, or ""
 	logPath    string
 	policyMode string // the config's policy section
 
@@ -59,8 +64,9 @@ type Server struct {
 type Option func(*options)
 
 type options struct {
-	version    string
-	policyFile *string
+	version      string
+	policyFile   *string
+	extraRecords bool
 }
 
 // WithVersion runs the Headscale built for release v (for example
@@ -120,6 +126,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 		}
 		s.policyMode = "{mode: file, path: " + path + "}"
 	}
+	if o.extraRecords {
+		s.writeExtraRecords(t)
+	}
 
 	// The port is picked by listening on :0 and closing; another process may
 	// take it before Headscale binds, so a bind failure picks another one.
@@ -129,6 +138,11 @@ func Start(t testing.TB, opts ...Option) *Server {
 			t.Fatalf("hstest: pick a port: %v", err)
 		}
 		s.addr = fmt.Sprintf("127.0.0.1:%d", port)
+		if o.extraRecords {
+			if s.debugAddr, err = freeAddr(); err != nil {
+				t.Fatalf("hstest: pick a port: %v", err)
+			}
+		}
 		s.URL = "http://" + s.addr
 		if err := os.WriteFile(s.ConfigPath, []byte(s.config()), 0o600); err != nil {
 			t.Fatalf("hstest: write config: %v", err)
@@ -312,13 +326,20 @@ func (s *Server) logTail(n int) string {
 }
 
 func (s *Server) config() string {
-	r := strings.NewReplacer("DIR", s.Dir, "ADDR", s.addr, "POLICY", s.policyMode)
+	metrics, extra := `""`, ""
+	if s.debugAddr != "" {
+		metrics = s.debugAddr
+	}
+	if s.ExtraRecordsPath != "" {
+		extra = ", extra_records_path: " + s.ExtraRecordsPath
+	}
+	r := strings.NewReplacer("DIR", s.Dir, "ADDR", s.addr, "POLICY", s.policyMode, "METRICS", metrics, "EXTRA", extra)
 	return r.Replace(configYAML)
 }
 
 const configYAML = `server_url: http://ADDR
 listen_addr: ADDR
-metrics_listen_addr: ""
+metrics_listen_addr: METRICS
 grpc_listen_addr: 127.0.0.1:0
 noise: {private_key_path: DIR/noise_private.key}
 prefixes: {v4: 100.64.0.0/10, v6: fd7a:115c:a1e0::/48}
@@ -327,7 +348,7 @@ disable_check_updates: true
 database: {type: sqlite, sqlite: {path: DIR/db.sqlite}}
 unix_socket: DIR/headscale.sock
 policy: POLICY
-dns: {magic_dns: true, base_domain: hs.test, override_local_dns: false}
+dns: {magic_dns: true, base_domain: hs.test, override_local_dns: falseEXTRA}
 log: {level: info}
 `
 
