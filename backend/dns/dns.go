@@ -103,15 +103,15 @@ type config struct {
 // dns_not_configured.
 func (s *Service) read() (*config, error) {
 	if s.configPath == "" {
-		return nil, ErrDNSNotConfigured.with(errors.New("headscale.config_path is not set"))
+		return nil, ErrDNSNotConfigured.With(errors.New("headscale.config_path is not set"))
 	}
 	path, err := filepath.EvalSymlinks(s.configPath)
 	if err != nil {
-		return nil, ErrDNSNotConfigured.withHint(readHint(s.configPath, err), err)
+		return nil, ErrDNSNotConfigured.WithHint(readHint(s.configPath, err), err)
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, ErrDNSNotConfigured.withHint(readHint(s.configPath, err), err)
+		return nil, ErrDNSNotConfigured.WithHint(readHint(s.configPath, err), err)
 	}
 	d, err := parseDoc(src)
 	var f fileDNS
@@ -119,7 +119,7 @@ func (s *Service) read() (*config, error) {
 		f, err = decodeDNS(d)
 	}
 	if err != nil {
-		return nil, ErrDNSNotConfigured.withHint(
+		return nil, ErrDNSNotConfigured.WithHint(
 			fmt.Sprintf("%s is not a Headscale configuration Headway can read (%v): correct it, or point headscale.config_path at Headscale's config.yaml.",
 				s.configPath, err), err)
 	}
@@ -219,7 +219,7 @@ func (s *Service) Save(ctx context.Context, st Settings) (Saved, error) {
 		return Saved{}, nil
 	}
 	if !s.writable(c.path) {
-		return Saved{}, ErrDNSReadOnly.with(fmt.Errorf("%s is not writable", c.path))
+		return Saved{}, ErrDNSReadOnly.With(fmt.Errorf("%s is not writable", c.path))
 	}
 
 	out, err := c.doc.setSettings(want)
@@ -231,7 +231,7 @@ func (s *Service) Save(ctx context.Context, st Settings) (Saved, error) {
 	}
 	if err := writeFile(c.path, out); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return Saved{}, ErrDNSReadOnly.with(err)
+			return Saved{}, ErrDNSReadOnly.With(err)
 		}
 		return Saved{}, fmt.Errorf("dns: write %s: %w", c.path, err)
 	}
@@ -278,7 +278,7 @@ func (s *Service) SetExtraRecords(ctx context.Context, rs []Record) ([]Record, e
 	}
 	path := c.extraRecordsPath()
 	if path == "" {
-		return nil, ErrExtraRecordsNotConfigured.with(errors.New("dns.extra_records_path is not set"))
+		return nil, ErrExtraRecordsNotConfigured.With(errors.New("dns.extra_records_path is not set"))
 	}
 	recs, err := normalizeRecords(rs)
 	if err != nil {
@@ -288,7 +288,7 @@ func (s *Service) SetExtraRecords(ctx context.Context, rs []Record) ([]Record, e
 		path = resolved
 	}
 	if !s.writable(path) {
-		return nil, ErrExtraRecordsNotConfigured.withHint(
+		return nil, ErrExtraRecordsNotConfigured.WithHint(
 			fmt.Sprintf("Headway may not write the extra records file %s or its directory: let the user Headway runs as write both.", path),
 			fmt.Errorf("%s is not writable", path))
 	}
@@ -298,7 +298,7 @@ func (s *Service) SetExtraRecords(ctx context.Context, rs []Record) ([]Record, e
 	}
 	if err := writeFile(path, append(b, '\n')); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
-			return nil, ErrExtraRecordsNotConfigured.with(err)
+			return nil, ErrExtraRecordsNotConfigured.With(err)
 		}
 		return nil, fmt.Errorf("dns: write %s: %w", path, err)
 	}

@@ -1,8 +1,9 @@
 package dns
 
 import (
-	"fmt"
 	"net/http"
+
+	"headway/backend/problem"
 )
 
 // Error is a refusal written for the people and programs calling the API.
@@ -14,52 +15,7 @@ import (
 // Every *Error this package returns matches one of the sentinels below with
 // errors.Is (same Code) and unwraps to its cause. Other errors are unexpected
 // (500) and wrap their cause with a "dns: …" prefix.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Hint    string
-	Field   string
-	Err     error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Code + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return e.Code + ": " + e.Message
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error with the same Code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
-
-// with returns a copy of e caused by err.
-func (e *Error) with(err error) *Error {
-	c := *e
-	c.Err = err
-	return &c
-}
-
-// withHint returns a copy of e with another hint, caused by err.
-func (e *Error) withHint(hint string, err error) *Error {
-	c := e.with(err)
-	c.Hint = hint
-	return c
-}
-
-// about returns a copy of e whose message names field.
-func (e *Error) about(field, format string, args ...any) *Error {
-	c := *e
-	c.Field = field
-	c.Message = fmt.Sprintf(format, args...)
-	return &c
-}
+type Error = problem.Problem
 
 // Refusals. Compare with errors.Is; read the fields with errors.As.
 var (

@@ -115,27 +115,27 @@ func (s Settings) equal(o Settings) bool {
 func (s Settings) validate(serverURL string) error {
 	if s.BaseDomain != "" {
 		if !isDomain(s.BaseDomain) {
-			return ErrDNSInvalid.about("baseDomain", "The base domain %q is not a valid DNS name.", s.BaseDomain)
+			return ErrDNSInvalid.About("baseDomain", "The base domain %q is not a valid DNS name.", s.BaseDomain)
 		}
 		if host := serverHost(serverURL); host != "" &&
 			(host == s.BaseDomain || strings.HasSuffix(host, "."+s.BaseDomain)) {
-			return ErrDNSInvalid.about("baseDomain",
+			return ErrDNSInvalid.About("baseDomain",
 				"The base domain %q must not be Headscale's own domain or a parent of it (Headscale's server_url is on %s): "+
 					"MagicDNS would take over the name devices reach Headscale by, and Headscale refuses to start.",
 				s.BaseDomain, host)
 		}
 	}
 	if s.MagicDNS && s.BaseDomain == "" {
-		return ErrDNSInvalid.about("baseDomain", "MagicDNS needs a base domain.")
+		return ErrDNSInvalid.About("baseDomain", "MagicDNS needs a base domain.")
 	}
 	for i, ns := range s.GlobalNameservers {
 		if !isNameserver(ns) {
-			return ErrDNSInvalid.about(fmt.Sprintf("globalNameservers[%d]", i),
+			return ErrDNSInvalid.About(fmt.Sprintf("globalNameservers[%d]", i),
 				"The nameserver %q is neither an IP address nor an https:// DNS-over-HTTPS URL.", ns)
 		}
 	}
 	if s.OverrideLocalDNS && len(s.GlobalNameservers) == 0 {
-		return ErrDNSInvalid.about("globalNameservers",
+		return ErrDNSInvalid.About("globalNameservers",
 			"Overriding the devices' local DNS needs at least one global nameserver.")
 	}
 	domains := make([]string, 0, len(s.SplitNameservers))
@@ -145,18 +145,18 @@ func (s Settings) validate(serverURL string) error {
 	slices.Sort(domains)
 	for _, d := range domains {
 		if !isDomain(d) {
-			return ErrDNSInvalid.about("splitNameservers", "The split DNS domain %q is not a valid DNS name.", d)
+			return ErrDNSInvalid.About("splitNameservers", "The split DNS domain %q is not a valid DNS name.", d)
 		}
 		for i, ns := range s.SplitNameservers[d] {
 			if !isNameserver(ns) {
-				return ErrDNSInvalid.about(fmt.Sprintf("splitNameservers[%s][%d]", d, i),
+				return ErrDNSInvalid.About(fmt.Sprintf("splitNameservers[%s][%d]", d, i),
 					"The nameserver %q for %s is neither an IP address nor an https:// DNS-over-HTTPS URL.", ns, d)
 			}
 		}
 	}
 	for i, d := range s.SearchDomains {
 		if !isDomain(d) {
-			return ErrDNSInvalid.about(fmt.Sprintf("searchDomains[%d]", i), "The search domain %q is not a valid DNS name.", d)
+			return ErrDNSInvalid.About(fmt.Sprintf("searchDomains[%d]", i), "The search domain %q is not a valid DNS name.", d)
 		}
 	}
 	return nil
@@ -214,20 +214,20 @@ func normalizeRecords(rs []Record) ([]Record, error) {
 		}
 		field := fmt.Sprintf("records[%d]", i)
 		if !isDomain(n.Name) {
-			return nil, ErrRecordInvalid.about(field+".name", "The record name %q is not a valid DNS name.", r.Name)
+			return nil, ErrRecordInvalid.About(field+".name", "The record name %q is not a valid DNS name.", r.Name)
 		}
 		ip, err := netip.ParseAddr(n.Value)
 		switch n.Type {
 		case "A":
 			if err != nil || !ip.Is4() {
-				return nil, ErrRecordInvalid.about(field+".value", "An A record for %s needs an IPv4 address, not %q.", n.Name, r.Value)
+				return nil, ErrRecordInvalid.About(field+".value", "An A record for %s needs an IPv4 address, not %q.", n.Name, r.Value)
 			}
 		case "AAAA":
 			if err != nil || !ip.Is6() || ip.Is4In6() || ip.Zone() != "" {
-				return nil, ErrRecordInvalid.about(field+".value", "An AAAA record for %s needs an IPv6 address, not %q.", n.Name, r.Value)
+				return nil, ErrRecordInvalid.About(field+".value", "An AAAA record for %s needs an IPv6 address, not %q.", n.Name, r.Value)
 			}
 		default:
-			return nil, ErrRecordInvalid.about(field+".type", "The record type %q is not supported: use A or AAAA.", r.Type)
+			return nil, ErrRecordInvalid.About(field+".type", "The record type %q is not supported: use A or AAAA.", r.Type)
 		}
 		n.Value = ip.String()
 		if !slices.Contains(out, n) {

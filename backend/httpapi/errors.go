@@ -11,8 +11,7 @@ import (
 
 	"headway/api"
 	"headway/backend/headscale"
-	"headway/backend/identity"
-	"headway/backend/machines"
+	"headway/backend/problem"
 	"headway/backend/rbac"
 )
 
@@ -55,13 +54,9 @@ func toError(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	var ie *identity.Error
-	if errors.As(err, &ie) {
-		return &Error{Status: ie.Status, Code: ie.Code, Message: ie.Message, Hint: ie.Hint, Err: err}
-	}
-	var me *machines.Error
-	if errors.As(err, &me) {
-		return &Error{Status: me.Status, Code: me.Code, Message: me.Message, Hint: me.Hint, Err: err}
+	var pe *problem.Problem
+	if errors.As(err, &pe) {
+		return &Error{Status: pe.Status, Code: pe.Code, Message: pe.Message, Hint: pe.Hint, Err: err}
 	}
 	var re *rbac.Error
 	if errors.As(err, &re) {

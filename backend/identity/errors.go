@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"headway/backend/problem"
 	"headway/backend/store"
 )
 
@@ -16,14 +17,7 @@ import (
 //
 // The service also returns rbac's refusals (*rbac.Error, 403) unchanged, and
 // Headscale's errors (headscale.ErrUnreachable and friends) wrapped.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Hint    string
-}
-
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+type Error = problem.Problem
 
 // Refusals.
 var (

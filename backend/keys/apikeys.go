@@ -92,7 +92,7 @@ func apiKeyFailure(op string, err error) error {
 		return nil
 	}
 	if errors.Is(err, headscale.ErrInvalid) {
-		return ErrAPIKeyNotFound.with(err)
+		return ErrAPIKeyNotFound.With(err)
 	}
 	return headscaleFailure(op, err, ErrAPIKeyNotFound)
 }

@@ -7,6 +7,7 @@ import (
 
 	"headway/backend/headscale"
 	"headway/backend/machines"
+	"headway/backend/problem"
 )
 
 // Error is a refusal written for the people and programs calling the API.
@@ -19,36 +20,7 @@ import (
 // key comes back as machines.ErrHeadscaleUnavailable or
 // machines.ErrHeadscaleKeyInvalid (502). Other errors are unexpected (500)
 // and wrap their cause with a "keys: …" prefix.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Hint    string
-	Err     error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Code + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return e.Code + ": " + e.Message
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error with the same Code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
-
-// with returns a copy of e caused by err.
-func (e *Error) with(err error) *Error {
-	c := *e
-	c.Err = err
-	return &c
-}
+type Error = problem.Problem
 
 // Refusals. Compare with errors.Is; read the fields with errors.As.
 var (
@@ -97,7 +69,7 @@ func headscaleFailure(op string, err error, notFound *Error) error {
 		return e
 	}
 	if notFound != nil && errors.Is(err, headscale.ErrNotFound) {
-		return notFound.with(err)
+		return notFound.With(err)
 	}
 	return fmt.Errorf("keys: %s: %w", op, err)
 }

@@ -180,7 +180,7 @@ func (s *Service) CreatePreAuthKey(ctx context.Context, c Caller, k NewPreAuthKe
 			op += " for user " + k.UserID
 		}
 		if errors.Is(err, headscale.ErrInvalid) && len(tags) > 0 {
-			return headscale.PreAuthKey{}, ErrTagInvalid.with(err)
+			return headscale.PreAuthKey{}, ErrTagInvalid.With(err)
 		}
 		return headscale.PreAuthKey{}, headscaleFailure(op, err, ErrHeadscaleUserNotFound)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"headway/backend/headscale"
+	"headway/backend/problem"
 )
 
 // Error is a refusal written for the people and programs calling the API.
@@ -18,36 +19,7 @@ import (
 // headscale.ErrUnreachable) also holds for headscale_unavailable. Other
 // errors are unexpected (500) and wrap their cause with a "machines: …"
 // prefix.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Hint    string
-	Err     error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Code + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return e.Code + ": " + e.Message
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error with the same Code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
-
-// with returns a copy of e caused by err.
-func (e *Error) with(err error) *Error {
-	c := *e
-	c.Err = err
-	return &c
-}
+type Error = problem.Problem
 
 // Refusals. Compare with errors.Is; read the fields with errors.As.
 var (
@@ -110,9 +82,9 @@ func HeadscaleError(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, headscale.ErrUnreachable):
-		return ErrHeadscaleUnavailable.with(err)
+		return ErrHeadscaleUnavailable.With(err)
 	case errors.Is(err, headscale.ErrUnauthorized):
-		return ErrHeadscaleKeyInvalid.with(err)
+		return ErrHeadscaleKeyInvalid.With(err)
 	}
 	return err
 }
@@ -124,7 +96,7 @@ func headscaleFailure(op string, err error, notFound *Error) error {
 		return e
 	}
 	if notFound != nil && errors.Is(err, headscale.ErrNotFound) {
-		return notFound.with(err)
+		return notFound.With(err)
 	}
 	return fmt.Errorf("machines: %s: %w", op, err)
 }

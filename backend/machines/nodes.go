@@ -22,9 +22,9 @@ func (s *Service) machine(c Caller, id string) (headscale.Node, error) {
 	n, ok := s.snap.Snapshot().Node(id)
 	switch {
 	case !c.CanWrite && (!ok || !s.CanManage(c, n)):
-		return headscale.Node{}, ErrForbidden.with(nil)
+		return headscale.Node{}, ErrForbidden.With(nil)
 	case !ok:
-		return headscale.Node{}, ErrMachineNotFound.with(nil)
+		return headscale.Node{}, ErrMachineNotFound.With(nil)
 	}
 	return n, nil
 }
@@ -46,18 +46,18 @@ func (s *Service) Rename(ctx context.Context, c Caller, id, name string) (headsc
 		return headscale.Node{}, err
 	}
 	if !validMachineName(name) {
-		return headscale.Node{}, ErrMachineNameInvalid.with(fmt.Errorf("rename node %s: %q is not a DNS label", id, name))
+		return headscale.Node{}, ErrMachineNameInvalid.With(fmt.Errorf("rename node %s: %q is not a DNS label", id, name))
 	}
 	n, err := s.hs.RenameNode(ctx, id, name)
 	switch {
 	case errors.Is(err, headscale.ErrConflict):
-		return headscale.Node{}, ErrMachineNameTaken.with(err)
+		return headscale.Node{}, ErrMachineNameTaken.With(err)
 	case errors.Is(err, headscale.ErrInvalid):
-		return headscale.Node{}, ErrMachineNameInvalid.with(err)
+		return headscale.Node{}, ErrMachineNameInvalid.With(err)
 	case err != nil && strings.Contains(strings.ToLower(headscaleMessage(err)), "fqdn"):
 		// The label is fine but, with Headscale's base_domain, the name is
 		// longer than a DNS name may be.
-		e := ErrMachineNameInvalid.with(err)
+		e := ErrMachineNameInvalid.With(err)
 		e.Message = "That name is too long for this tailnet's MagicDNS domain."
 		e.Hint = "Choose a shorter name."
 		return headscale.Node{}, e
@@ -75,7 +75,7 @@ func (s *Service) Expire(ctx context.Context, c Caller, id string, at *time.Time
 		return headscale.Node{}, err
 	}
 	if at != nil && disable {
-		return headscale.Node{}, ErrExpiryInvalid.with(nil)
+		return headscale.Node{}, ErrExpiryInvalid.With(nil)
 	}
 	n, err := s.hs.ExpireNode(ctx, id, at, disable)
 	if err != nil {
@@ -106,14 +106,14 @@ func (s *Service) SetTags(ctx context.Context, c Caller, id string, tags []strin
 		return headscale.Node{}, err
 	}
 	if len(tags) == 0 {
-		e := ErrTagInvalid.with(nil)
+		e := ErrTagInvalid.With(nil)
 		e.Message = "Give at least one tag."
 		e.Hint = "A tagged machine stays tagged: its tags can be changed, but not all removed."
 		return headscale.Node{}, e
 	}
 	for _, t := range tags {
 		if !validTag(t) {
-			e := ErrTagInvalid.with(fmt.Errorf("set tags of node %s: %q", id, t))
+			e := ErrTagInvalid.With(fmt.Errorf("set tags of node %s: %q", id, t))
 			e.Message = fmt.Sprintf("%q is not a valid tag.", t)
 			return headscale.Node{}, e
 		}
@@ -122,11 +122,11 @@ func (s *Service) SetTags(ctx context.Context, c Caller, id string, tags []strin
 	if errors.Is(err, headscale.ErrInvalid) {
 		msg := headscaleMessage(err)
 		if strings.Contains(strings.ToLower(msg), "not permitted") {
-			e := ErrTagNotAllowed.with(err)
+			e := ErrTagNotAllowed.With(err)
 			e.Message = "Headscale refused the tags: " + msg + "."
 			return headscale.Node{}, e
 		}
-		e := ErrTagInvalid.with(err)
+		e := ErrTagInvalid.With(err)
 		if msg != "" {
 			e.Message = "Headscale refused the tags: " + msg + "."
 		}
@@ -150,7 +150,7 @@ func (s *Service) SetRoutes(ctx context.Context, c Caller, id string, routes []s
 	for _, r := range routes {
 		p, err := parseRoute(r)
 		if err != nil {
-			e := ErrRouteInvalid.with(fmt.Errorf("set routes of node %s: %q: %w", id, r, err))
+			e := ErrRouteInvalid.With(fmt.Errorf("set routes of node %s: %q: %w", id, r, err))
 			e.Message = fmt.Sprintf("%q is not a valid route.", r)
 			if p, perr := netip.ParsePrefix(strings.TrimSpace(r)); perr == nil {
 				e.Hint = fmt.Sprintf("Routes are network prefixes: did you mean %s?", p.Masked())
@@ -187,7 +187,7 @@ func (s *Service) SetExitNode(ctx context.Context, c Caller, id string, enabled 
 func (s *Service) approveRoutes(ctx context.Context, id string, routes []string) (headscale.Node, error) {
 	n, err := s.hs.ApproveRoutes(ctx, id, routes)
 	if errors.Is(err, headscale.ErrInvalid) {
-		e := ErrRouteInvalid.with(err)
+		e := ErrRouteInvalid.With(err)
 		if msg := headscaleMessage(err); msg != "" {
 			e.Message = "Headscale refused the routes: " + msg + "."
 		}
@@ -205,19 +205,19 @@ func (s *Service) approveRoutes(ctx context.Context, id string, routes []string)
 func (s *Service) Register(ctx context.Context, userID, registrationID string) (headscale.Node, error) {
 	u, ok := s.snap.Snapshot().User(userID)
 	if !ok {
-		return headscale.Node{}, ErrHeadscaleUserNotFound.with(nil)
+		return headscale.Node{}, ErrHeadscaleUserNotFound.With(nil)
 	}
 	registrationID = strings.TrimSpace(registrationID)
 	if registrationID == "" {
-		return headscale.Node{}, ErrRegistrationNotFound.with(nil)
+		return headscale.Node{}, ErrRegistrationNotFound.With(nil)
 	}
 	// Headscale registers for a user name, not an id.
 	n, err := s.hs.RegisterNode(ctx, u.Name, registrationID)
 	switch {
 	case errors.Is(err, headscale.ErrNotFound) && strings.Contains(strings.ToLower(headscaleMessage(err)), "user not found"):
-		return headscale.Node{}, ErrHeadscaleUserNotFound.with(err)
+		return headscale.Node{}, ErrHeadscaleUserNotFound.With(err)
 	case errors.Is(err, headscale.ErrNotFound), errors.Is(err, headscale.ErrInvalid):
-		return headscale.Node{}, ErrRegistrationNotFound.with(err)
+		return headscale.Node{}, ErrRegistrationNotFound.With(err)
 	case err != nil:
 		return headscale.Node{}, headscaleFailure("register node", err, nil)
 	}
@@ -240,7 +240,7 @@ func (s *Service) RejectRegistration(ctx context.Context, id string) error {
 // or malformed id is registration_not_found.
 func registrationFailure(op string, err error) error {
 	if errors.Is(err, headscale.ErrInvalid) {
-		return ErrRegistrationNotFound.with(err)
+		return ErrRegistrationNotFound.With(err)
 	}
 	if err != nil {
 		return headscaleFailure(op, err, ErrRegistrationNotFound)

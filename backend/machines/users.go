@@ -13,7 +13,7 @@ import (
 // checks it and unused; displayName and email may be empty.
 func (s *Service) CreateUser(ctx context.Context, name, displayName, email string) (headscale.User, error) {
 	if !validUserName(name) {
-		return headscale.User{}, ErrUserNameInvalid.with(fmt.Errorf("create user: %q", name))
+		return headscale.User{}, ErrUserNameInvalid.With(fmt.Errorf("create user: %q", name))
 	}
 	if err := nameFree(s.snap.Snapshot(), name, ""); err != nil {
 		return headscale.User{}, err
@@ -21,9 +21,9 @@ func (s *Service) CreateUser(ctx context.Context, name, displayName, email strin
 	u, err := s.hs.CreateUser(ctx, name, displayName, email)
 	switch {
 	case errors.Is(err, headscale.ErrConflict):
-		return headscale.User{}, ErrUserNameTaken.with(err)
+		return headscale.User{}, ErrUserNameTaken.With(err)
 	case errors.Is(err, headscale.ErrInvalid):
-		return headscale.User{}, ErrUserNameInvalid.with(err)
+		return headscale.User{}, ErrUserNameInvalid.With(err)
 	case err != nil:
 		return headscale.User{}, headscaleFailure("create user", err, nil)
 	}
@@ -38,11 +38,11 @@ func (s *Service) RenameUser(ctx context.Context, id, name string) (headscale.Us
 	old, ok := view.User(id)
 	switch {
 	case !ok:
-		return headscale.User{}, ErrHeadscaleUserNotFound.with(nil)
+		return headscale.User{}, ErrHeadscaleUserNotFound.With(nil)
 	case old.Provider == "oidc":
-		return headscale.User{}, ErrUserFromOIDC.with(nil)
+		return headscale.User{}, ErrUserFromOIDC.With(nil)
 	case !validUserName(name):
-		return headscale.User{}, ErrUserNameInvalid.with(fmt.Errorf("rename user %s: %q", id, name))
+		return headscale.User{}, ErrUserNameInvalid.With(fmt.Errorf("rename user %s: %q", id, name))
 	case name == old.Name:
 		return old, nil
 	}
@@ -52,17 +52,17 @@ func (s *Service) RenameUser(ctx context.Context, id, name string) (headscale.Us
 	u, err := s.hs.RenameUser(ctx, id, name)
 	switch {
 	case errors.Is(err, headscale.ErrConflict):
-		return headscale.User{}, ErrUserNameTaken.with(err)
+		return headscale.User{}, ErrUserNameTaken.With(err)
 	case errors.Is(err, headscale.ErrNotFound):
 		s.snap.DeleteUser(id)
-		return headscale.User{}, ErrHeadscaleUserNotFound.with(err)
+		return headscale.User{}, ErrHeadscaleUserNotFound.With(err)
 	case err != nil && strings.Contains(strings.ToLower(headscaleMessage(err)), "oidc"):
 		// Headscale releases that refuse to rename OIDC users ("cannot edit
 		// OIDC user"); v0.29 does not, so the snapshot check above is what
 		// guards it there.
-		return headscale.User{}, ErrUserFromOIDC.with(err)
+		return headscale.User{}, ErrUserFromOIDC.With(err)
 	case errors.Is(err, headscale.ErrInvalid):
-		return headscale.User{}, ErrUserNameInvalid.with(err)
+		return headscale.User{}, ErrUserNameInvalid.With(err)
 	case err != nil:
 		return headscale.User{}, headscaleFailure("rename user "+id, err, nil)
 	}
@@ -75,7 +75,7 @@ func (s *Service) RenameUser(ctx context.Context, id, name string) (headscale.Us
 func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	view := s.snap.Snapshot()
 	if _, ok := view.User(id); !ok {
-		return ErrHeadscaleUserNotFound.with(nil)
+		return ErrHeadscaleUserNotFound.With(nil)
 	}
 	if n := len(view.NodesOfUser(id)); n > 0 {
 		return userHasMachines(n, nil)
@@ -87,7 +87,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 		return userHasMachines(0, err)
 	case errors.Is(err, headscale.ErrNotFound):
 		s.snap.DeleteUser(id)
-		return ErrHeadscaleUserNotFound.with(err)
+		return ErrHeadscaleUserNotFound.With(err)
 	case err != nil:
 		return headscaleFailure("delete user "+id, err, nil)
 	}
@@ -100,7 +100,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 func nameFree(view View, name, exceptID string) error {
 	for _, u := range view.Users() {
 		if u.Name == name && u.ID != exceptID {
-			return ErrUserNameTaken.with(fmt.Errorf("user %s is already called %q", u.ID, name))
+			return ErrUserNameTaken.With(fmt.Errorf("user %s is already called %q", u.ID, name))
 		}
 	}
 	return nil
@@ -109,7 +109,7 @@ func nameFree(view View, name, exceptID string) error {
 // userHasMachines is user_has_machines, naming how many machines are left
 // when n > 0.
 func userHasMachines(n int, err error) *Error {
-	e := ErrUserHasMachines.with(err)
+	e := ErrUserHasMachines.With(err)
 	switch {
 	case n == 1:
 		e.Hint = "Delete or re-register their 1 machine first."

@@ -149,12 +149,12 @@ func TestHeadscaleError(t *testing.T) {
 func TestErrorIs(t *testing.T) {
 	t.Parallel()
 	cause := fmt.Errorf("headscale: rename node 1: %w", headscale.ErrConflict)
-	err := fmt.Errorf("context: %w", ErrMachineNameTaken.with(cause))
+	err := fmt.Errorf("context: %w", ErrMachineNameTaken.With(cause))
 	if !errors.Is(err, ErrMachineNameTaken) || errors.Is(err, ErrMachineNameInvalid) || !errors.Is(err, headscale.ErrConflict) {
 		t.Errorf("errors.Is on %v: want machine_name_taken and headscale.ErrConflict only", err)
 	}
 	// Copies leave the sentinel alone.
-	e := ErrUserHasMachines.with(nil)
+	e := ErrUserHasMachines.With(nil)
 	e.Hint = "changed"
 	if ErrUserHasMachines.Hint == "changed" || ErrUserHasMachines.Err != nil {
 		t.Errorf("ErrUserHasMachines changed through a copy: %+v", ErrUserHasMachines)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"headway/backend/machines"
+	"headway/backend/problem"
 )
 
 // Error is a refusal written for the people and programs calling the API.
@@ -19,36 +20,7 @@ import (
 // machines.ErrHeadscaleUnavailable or machines.ErrHeadscaleKeyInvalid (502).
 // Other errors are unexpected (500) and wrap their cause with a "policy: …"
 // prefix.
-type Error struct {
-	Status  int
-	Code    string
-	Message string
-	Hint    string
-	Err     error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return e.Code + ": " + e.Message + ": " + e.Err.Error()
-	}
-	return e.Code + ": " + e.Message
-}
-
-// Unwrap returns the cause.
-func (e *Error) Unwrap() error { return e.Err }
-
-// Is reports whether target is an *Error with the same Code.
-func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
-}
-
-// with returns a copy of e caused by err.
-func (e *Error) with(err error) *Error {
-	c := *e
-	c.Err = err
-	return &c
-}
+type Error = problem.Problem
 
 // Refusals. Compare with errors.Is; read the fields with errors.As.
 var (
@@ -80,7 +52,7 @@ func (e *InvalidError) Unwrap() error { return e.Err }
 // invalid is ErrInvalid for ie, with Headscale's message and the position
 // in the text shown to the user.
 func invalid(ie *InvalidError) *Error {
-	e := ErrInvalid.with(ie)
+	e := ErrInvalid.With(ie)
 	e.Message = "Headscale refused the policy: " + ie.Message
 	if ie.Line > 0 {
 		e.Hint = fmt.Sprintf("Fix the policy at line %d, column %d, and save again; nothing was saved.", ie.Line, ie.Column)

@@ -242,7 +242,7 @@ func (s *Service) saveFailure(err error) error {
 		s.fileMode, s.cachedAt = true, time.Time{}
 		s.saves++
 		s.mu.Unlock()
-		return ErrReadOnly.with(err)
+		return ErrReadOnly.With(err)
 	}
 	if errors.Is(err, headscale.ErrInvalid) {
 		// Refused without Headscale's own answer (the client's checks).

@@ -29,7 +29,6 @@ const shutdownGrace = 15 * time.Second
 // pruneInterval is how often expired sessions and login attempts are deleted.
 const pruneInterval = 10 * time.Minute
 
-
 func printVersion(stdout io.Writer) error {
 	_, err := fmt.Fprintln(stdout, "headway", version.Version)
 	return err
@@ -124,14 +123,14 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		return err
 	}
 	handler, err := httpapi.New(httpapi.Deps{
-		Logger:    logger,
-		Config:    cfg,
-		Version:   version.Version,
-		DB:        db,
-		Services:  services,
-		Contract:  headway.OpenAPI,
-		SPA:       spa,
-		Metrics:   httpMetrics,
+		Logger:   logger,
+		Config:   cfg,
+		Version:  version.Version,
+		DB:       db,
+		Services: services,
+		Contract: headway.OpenAPI,
+		SPA:      spa,
+		Metrics:  httpMetrics,
 	})
 	if err != nil {
 		return err
