@@ -110,7 +110,7 @@ describe('roles and onboarding', () => {
 
     await waitForPath(alice, '/admin/');
     await expectStatusPage(alice);
-    await visible(alice, header(alice).getByRole('link', { name: 'Users' }), 'the Users link in the header');
+    await visible(alice, header(alice).getByRole('link', { name: 'Users', exact: true }), 'the Users link in the header');
     await visible(alice, header(alice).getByText('Owner', { exact: true }), 'the role "Owner" in the header');
     await alice.waitForLoadState('networkidle');
     expect(aliceProblems).toEqual([]);
@@ -137,7 +137,7 @@ describe('roles and onboarding', () => {
   });
 
   it('the owner makes the member a viewer, who then sees the console without Users actions', async () => {
-    await header(alice).getByRole('link', { name: 'Users' }).click();
+    await header(alice).getByRole('link', { name: 'Users', exact: true }).click();
     await visible(alice, alice.getByRole('heading', { level: 1, name: 'Users and roles' }), 'the Users heading');
     const row = alice.getByRole('row').filter({ hasText: 'Bob Brown' });
     await visible(alice, row, 'Bob Brown in the users table');
@@ -157,7 +157,7 @@ describe('roles and onboarding', () => {
     await waitForPath(bob, '/admin/');
     await expectStatusPage(bob);
     await visible(bob, header(bob).getByText('Viewer', { exact: true }), 'the role "Viewer" in the header');
-    await header(bob).getByRole('link', { name: 'Users' }).click();
+    await header(bob).getByRole('link', { name: 'Users', exact: true }).click();
     const bobsRow = bob.getByRole('row').filter({ hasText: 'Alice Anderson' });
     await visible(bob, bobsRow, 'Alice Anderson in the users table');
     await expect(bob.getByRole('table').getByRole('button').count()).resolves.toBe(0);

@@ -1,6 +1,8 @@
 import { Suspense, lazy } from 'react';
 import type { RouteObject } from 'react-router';
+import { HeadscaleUsersRoute } from '@/app/routes/headscale-users';
 import { LoginRoute } from '@/app/routes/login';
+import { MachineRoute, MachinesRoute } from '@/app/routes/machines';
 import { NotFoundRoute } from '@/app/routes/not-found';
 import { OnboardingRoute } from '@/app/routes/onboarding';
 import { RequireAccess } from '@/app/routes/require-access';
@@ -48,6 +50,9 @@ export const routes: RouteObject[] = [
                 element: <RequireAccess />,
                 children: [
                   { index: true, element: <StatusRoute /> },
+                  { path: 'machines', element: <MachinesRoute /> },
+                  { path: 'machines/:machineId', element: <MachineRoute /> },
+                  { path: 'headscale-users', element: <HeadscaleUsersRoute /> },
                   { path: 'settings/users', element: <UsersRoute /> },
                   { path: 'settings/sessions', element: <SessionsRoute /> },
                   { path: '*', element: <NotFoundRoute /> },

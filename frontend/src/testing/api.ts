@@ -181,3 +181,36 @@ export const apiKeyMe: Me = {
   capabilities: allCapabilities.filter((c) => c !== 'owner'),
   needsOnboarding: false,
 };
+
+export type Machine = components['schemas']['Machine'];
+export type MachinePage = components['schemas']['MachinePage'];
+
+export function machine(id: string, givenName: string, extra: Partial<Machine> = {}): Machine {
+  return {
+    id,
+    name: givenName,
+    givenName,
+    user: { id: 'hs1', name: 'alice' },
+    tags: [],
+    ipAddresses: ['100.64.0.1', 'fd7a:115c:a1e0::1'],
+    machineKey: 'mkey:abcd…1234',
+    nodeKey: 'nodekey:ef01…5678',
+    approvedRoutes: [],
+    availableRoutes: [],
+    subnetRoutes: [],
+    exitNode: false,
+    exitNodeAvailable: false,
+    online: false,
+    expired: false,
+    lastSeen: '2025-01-02T10:00:00Z',
+    createdAt: '2025-01-01T10:00:00Z',
+    expiry: '0001-01-01T00:00:00Z',
+    registerMethod: 'authkey',
+    canManage: true,
+    ...extra,
+  };
+}
+
+export function machinePage(machines: Machine[], extra: Partial<MachinePage> = {}): MachinePage {
+  return { machines, total: machines.length, page: 1, pageSize: 50, dataAge: 3, stale: false, ...extra };
+}

@@ -2,6 +2,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useEffect, useRef } from 'react';
 import { can, useMe } from '@/features/auth/api/get-me';
 import { AccountMenu } from '@/features/auth/components/account-menu';
+import { HeadscaleBanner } from '@/app/routes/headscale-banner';
 
 /** RootLayout is the frame around every page: skip link, header, main. */
 export function RootLayout() {
@@ -42,6 +43,16 @@ export function RootLayout() {
                     Status
                   </NavLink>
                 </li>
+                {can(signedIn, 'read_machines') && (
+                  <li>
+                    <NavLink to="/machines">Machines</NavLink>
+                  </li>
+                )}
+                {can(signedIn, 'read_users') && (
+                  <li>
+                    <NavLink to="/headscale-users">Headscale users</NavLink>
+                  </li>
+                )}
                 {can(signedIn, 'read_users') && (
                   <li>
                     <NavLink to="/settings/users">Users</NavLink>
@@ -60,6 +71,7 @@ export function RootLayout() {
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="site-main">
+        {signedIn && hasConsole && <HeadscaleBanner />}
         <Outlet />
       </main>
     </>
