@@ -103,13 +103,15 @@ test-frontend: frontend/node_modules/.package-lock.json ## type check, lint and 
 test-e2e: build headscale ## browser tests in Chromium against the real binary
 	HEADSCALE_BIN=$(HEADSCALE_BIN) deploy/local/e2e.sh
 
-# `make bench`: the Go micro-benchmarks, then Headway under HTTP load against
-# throwaway stacks of 200, 2,000 and 10,000 nodes (deploy/local/bench.sh; knobs
-# BENCH_SIZES, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_STARTS). Tables on
-# stdout; tables, raw JSON and logs in bench/results/<timestamp>/.
+# `make bench`: the Go micro-benchmarks (of the packages that have any), then
+# Headway under HTTP load against throwaway stacks of 200, 2,000 and 10,000
+# nodes (deploy/local/bench.sh; knobs BENCH_SIZES, BENCH_DURATION,
+# BENCH_CONNECTIONS, BENCH_STARTS). Tables on stdout; tables, raw JSON and
+# logs in bench/results/<timestamp>/.
 bench: bin/headway headscale headscale-old tailscale ## benchmarks: Go micro-benchmarks, then Headway under load (results in bench/results/)
 	results=bench/results/$$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$$results"; \
-	go test -run '^$$' -bench . -benchmem $(GO_PACKAGES) | tee "$$results/go-bench.txt"; \
+	pkgs=$$(grep -rl --include='*_test.go' '^func Benchmark' backend | xargs -r -n1 dirname | sort -u | sed 's|^|./|'); \
+	if [[ -n $$pkgs ]]; then go test -run '^$$' -bench . -benchmem $$pkgs | tee "$$results/go-bench.txt"; fi; \
 	BENCH_RESULTS="$(CURDIR)/$$results" HEADSCALE_BIN=$(HEADSCALE_BIN) deploy/local/bench.sh
 
 clean: ## remove build outputs (keeps .data and the Headscale and Tailscale builds)
