@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"headway/api"
 	"headway/backend/headscale"
@@ -168,7 +169,7 @@ func machineQuery(p api.ListMachinesParams) (tailnet.Query, error) {
 		return &Error{Status: http.StatusBadRequest, Code: "invalid_parameter", Message: "The parameter " + name + " has a value this list does not accept.", Hint: hint}
 	}
 	if p.Q != nil {
-		if len(*p.Q) > 200 {
+		if utf8.RuneCountInString(*p.Q) > 200 { // maxLength counts characters, not bytes
 			return q, bad("q", "Search for at most 200 characters.")
 		}
 		q.Search = *p.Q

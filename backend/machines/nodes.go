@@ -54,6 +54,13 @@ func (s *Service) Rename(ctx context.Context, c Caller, id, name string) (headsc
 		return headscale.Node{}, ErrMachineNameTaken.With(err)
 	case errors.Is(err, headscale.ErrInvalid):
 		return headscale.Node{}, ErrMachineNameInvalid.With(err)
+	case err != nil && strings.Contains(strings.ToLower(headscaleMessage(err)), "must be lowercase"):
+		// Headscale v0.28 takes only lower-case names and says so with a 500
+		// ("hostname \"Web\" must be lowercase"); v0.29 keeps the case.
+		e := ErrMachineNameInvalid.With(err)
+		e.Message = "This Headscale takes machine names in lower case only."
+		e.Hint = fmt.Sprintf("Try %q.", strings.ToLower(name))
+		return headscale.Node{}, e
 	case err != nil && strings.Contains(strings.ToLower(headscaleMessage(err)), "fqdn"):
 		// The label is fine but, with Headscale's base_domain, the name is
 		// longer than a DNS name may be.
