@@ -23,6 +23,24 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for ExtraRecordType.
+const (
+	A    ExtraRecordType = "A"
+	AAAA ExtraRecordType = "AAAA"
+)
+
+// Valid indicates whether the value is a known member of the ExtraRecordType enum.
+func (e ExtraRecordType) Valid() bool {
+	switch e {
+	case A:
+		return true
+	case AAAA:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeKind.
 const (
 	MeKindApiKey MeKind = "api_key"
@@ -59,6 +77,24 @@ func (e OnboardingStep) Valid() bool {
 	case Done:
 		return true
 	case Link:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PolicyMode.
+const (
+	Database PolicyMode = "database"
+	File     PolicyMode = "file"
+)
+
+// Valid indicates whether the value is a known member of the PolicyMode enum.
+func (e PolicyMode) Valid() bool {
+	switch e {
+	case Database:
+		return true
+	case File:
 		return true
 	default:
 		return false
@@ -118,19 +154,19 @@ func (e SessionKind) Valid() bool {
 
 // Defines values for ListMachinesParamsStatus.
 const (
-	Expired ListMachinesParamsStatus = "expired"
-	Offline ListMachinesParamsStatus = "offline"
-	Online  ListMachinesParamsStatus = "online"
+	ListMachinesParamsStatusExpired ListMachinesParamsStatus = "expired"
+	ListMachinesParamsStatusOffline ListMachinesParamsStatus = "offline"
+	ListMachinesParamsStatusOnline  ListMachinesParamsStatus = "online"
 )
 
 // Valid indicates whether the value is a known member of the ListMachinesParamsStatus enum.
 func (e ListMachinesParamsStatus) Valid() bool {
 	switch e {
-	case Expired:
+	case ListMachinesParamsStatusExpired:
 		return true
-	case Offline:
+	case ListMachinesParamsStatusOffline:
 		return true
-	case Online:
+	case ListMachinesParamsStatusOnline:
 		return true
 	default:
 		return false
@@ -179,10 +215,54 @@ func (e ListMachinesParamsOrder) Valid() bool {
 	}
 }
 
+// Defines values for ListPreAuthKeysParamsState.
+const (
+	ListPreAuthKeysParamsStateActive  ListPreAuthKeysParamsState = "active"
+	ListPreAuthKeysParamsStateExpired ListPreAuthKeysParamsState = "expired"
+	ListPreAuthKeysParamsStateUsed    ListPreAuthKeysParamsState = "used"
+)
+
+// Valid indicates whether the value is a known member of the ListPreAuthKeysParamsState enum.
+func (e ListPreAuthKeysParamsState) Valid() bool {
+	switch e {
+	case ListPreAuthKeysParamsStateActive:
+		return true
+	case ListPreAuthKeysParamsStateExpired:
+		return true
+	case ListPreAuthKeysParamsStateUsed:
+		return true
+	default:
+		return false
+	}
+}
+
+// APIKey defines model for APIKey.
+type APIKey struct {
+	CreatedAt  *time.Time `json:"createdAt,omitempty"`
+	Expiration *time.Time `json:"expiration,omitempty"`
+	Expired    bool       `json:"expired"`
+	Id         string     `json:"id"`
+	LastSeen   *time.Time `json:"lastSeen,omitempty"`
+	Prefix     string     `json:"prefix"`
+
+	// UsedByHeadway Whether this is the key Headway itself uses.
+	UsedByHeadway bool `json:"usedByHeadway"`
+}
+
+// APIKeyList defines model for APIKeyList.
+type APIKeyList struct {
+	ApiKeys []APIKey `json:"apiKeys"`
+}
+
 // APIKeySignIn defines model for APIKeySignIn.
 type APIKeySignIn struct {
 	// ApiKey A Headscale API key (`headscale apikeys create`).
 	ApiKey string `json:"apiKey"`
+}
+
+// CheckPolicy defines model for CheckPolicy.
+type CheckPolicy struct {
+	Policy string `json:"policy"`
 }
 
 // ConsoleUser defines model for ConsoleUser.
@@ -220,11 +300,62 @@ type ConsoleUserUpdate struct {
 	RolePinned *bool `json:"rolePinned,omitempty"`
 }
 
+// CreateAPIKey defines model for CreateAPIKey.
+type CreateAPIKey struct {
+	Expiration time.Time `json:"expiration"`
+}
+
 // CreateHeadscaleUser defines model for CreateHeadscaleUser.
 type CreateHeadscaleUser struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	Email       *string `json:"email,omitempty"`
 	Name        string  `json:"name"`
+}
+
+// CreatePreAuthKey defines model for CreatePreAuthKey.
+type CreatePreAuthKey struct {
+	AclTags    *[]string `json:"aclTags,omitempty"`
+	Ephemeral  *bool     `json:"ephemeral,omitempty"`
+	Expiration time.Time `json:"expiration"`
+	Reusable   *bool     `json:"reusable,omitempty"`
+
+	// User The Headscale user id; absent for a tag-only key.
+	User *string `json:"user,omitempty"`
+}
+
+// DNS defines model for DNS.
+type DNS struct {
+	// Configured Whether Headscale's configuration file is readable (`headscale.config_path`).
+	Configured   bool           `json:"configured"`
+	ExtraRecords *[]ExtraRecord `json:"extraRecords,omitempty"`
+
+	// ExtraRecordsConfigured Whether Headscale's `dns.extra_records_path` is set and its file writable.
+	ExtraRecordsConfigured bool `json:"extraRecordsConfigured"`
+
+	// Hint How to enable what is missing.
+	Hint     *string      `json:"hint,omitempty"`
+	Settings *DNSSettings `json:"settings,omitempty"`
+	Writable bool         `json:"writable"`
+}
+
+// DNSSaved defines model for DNSSaved.
+type DNSSaved struct {
+	// Restart The result of `headscale.restart_command`, when set.
+	Restart *struct {
+		Ok     bool   `json:"ok"`
+		Output string `json:"output"`
+	} `json:"restart,omitempty"`
+	RestartRequired bool `json:"restartRequired"`
+}
+
+// DNSSettings defines model for DNSSettings.
+type DNSSettings struct {
+	BaseDomain        string              `json:"baseDomain"`
+	GlobalNameservers []string            `json:"globalNameservers"`
+	MagicDns          bool                `json:"magicDns"`
+	OverrideLocalDns  bool                `json:"overrideLocalDns"`
+	SearchDomains     []string            `json:"searchDomains"`
+	SplitNameservers  map[string][]string `json:"splitNameservers"`
 }
 
 // DeviceSummary defines model for DeviceSummary.
@@ -266,6 +397,21 @@ type ExpireMachine struct {
 	Expiry *time.Time `json:"expiry,omitempty"`
 }
 
+// ExtraRecord defines model for ExtraRecord.
+type ExtraRecord struct {
+	Name  string          `json:"name"`
+	Type  ExtraRecordType `json:"type"`
+	Value string          `json:"value"`
+}
+
+// ExtraRecordType defines model for ExtraRecord.Type.
+type ExtraRecordType string
+
+// ExtraRecords defines model for ExtraRecords.
+type ExtraRecords struct {
+	Records []ExtraRecord `json:"records"`
+}
+
 // Grantor defines model for Grantor.
 type Grantor struct {
 	Email string `json:"email"`
@@ -275,6 +421,12 @@ type Grantor struct {
 
 // HeadscaleStatus defines model for HeadscaleStatus.
 type HeadscaleStatus struct {
+	// ApiKeyExpiresAt When the API key Headway uses expires, once known.
+	ApiKeyExpiresAt *time.Time `json:"apiKeyExpiresAt,omitempty"`
+
+	// ApiKeyExpiresSoon Whether that key expires within 30 days (or has expired); the interface warns owners and admins.
+	ApiKeyExpiresSoon *bool `json:"apiKeyExpiresSoon,omitempty"`
+
 	// Error Why Headscale is unreachable, when it is.
 	Error *string `json:"error,omitempty"`
 
@@ -430,6 +582,12 @@ type Me struct {
 // MeKind How the caller signed in; `bearer` is a script sending a key with each request, without a session.
 type MeKind string
 
+// NewAPIKey defines model for NewAPIKey.
+type NewAPIKey struct {
+	ApiKey     string    `json:"apiKey"`
+	Expiration time.Time `json:"expiration"`
+}
+
 // NewPreAuthKey defines model for NewPreAuthKey.
 type NewPreAuthKey struct {
 	Expiration time.Time `json:"expiration"`
@@ -471,6 +629,52 @@ type Onboarding struct {
 
 // OnboardingStep defines model for Onboarding.Step.
 type OnboardingStep string
+
+// Policy defines model for Policy.
+type Policy struct {
+	// Mode In `file` mode Headscale reads the policy from a file and it cannot be edited here.
+	Mode PolicyMode `json:"mode"`
+
+	// Policy HuJSON (JSON with comments and trailing commas).
+	Policy    string     `json:"policy"`
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+
+	// Version Changes whenever the policy does; send it back as `baseVersion`.
+	Version string `json:"version"`
+}
+
+// PolicyMode In `file` mode Headscale reads the policy from a file and it cannot be edited here.
+type PolicyMode string
+
+// PolicyCheck defines model for PolicyCheck.
+type PolicyCheck struct {
+	Column  *int    `json:"column,omitempty"`
+	Line    *int    `json:"line,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Valid   bool    `json:"valid"`
+}
+
+// PreAuthKey defines model for PreAuthKey.
+type PreAuthKey struct {
+	AclTags    []string   `json:"aclTags"`
+	CreatedAt  *time.Time `json:"createdAt,omitempty"`
+	Ephemeral  bool       `json:"ephemeral"`
+	Expiration *time.Time `json:"expiration,omitempty"`
+	Expired    bool       `json:"expired"`
+	Id         string     `json:"id"`
+
+	// Key Masked in lists; whole only in the answer that created it.
+	Key      string       `json:"key"`
+	Reusable bool         `json:"reusable"`
+	TagOnly  bool         `json:"tagOnly"`
+	Used     bool         `json:"used"`
+	User     *MachineUser `json:"user,omitempty"`
+}
+
+// PreAuthKeyList defines model for PreAuthKeyList.
+type PreAuthKeyList struct {
+	PreAuthKeys []PreAuthKey `json:"preAuthKeys"`
+}
 
 // RegisterMachine defines model for RegisterMachine.
 type RegisterMachine struct {
@@ -515,6 +719,12 @@ type SessionKind string
 // SessionList defines model for SessionList.
 type SessionList struct {
 	Sessions []Session `json:"sessions"`
+}
+
+// SetPolicy defines model for SetPolicy.
+type SetPolicy struct {
+	BaseVersion string `json:"baseVersion"`
+	Policy      string `json:"policy"`
 }
 
 // SignInMethods defines model for SignInMethods.
@@ -577,6 +787,24 @@ type ListMachinesParamsSort string
 // ListMachinesParamsOrder defines parameters for ListMachines.
 type ListMachinesParamsOrder string
 
+// ListPreAuthKeysParams defines parameters for ListPreAuthKeys.
+type ListPreAuthKeysParams struct {
+	// User A Headscale user id.
+	User    *string `form:"user,omitempty" json:"user,omitempty"`
+	TagOnly *bool   `form:"tagOnly,omitempty" json:"tagOnly,omitempty"`
+
+	// State active: usable now; used: single-use keys already used; expired.
+	State     *ListPreAuthKeysParamsState `form:"state,omitempty" json:"state,omitempty"`
+	Reusable  *bool                       `form:"reusable,omitempty" json:"reusable,omitempty"`
+	Ephemeral *bool                       `form:"ephemeral,omitempty" json:"ephemeral,omitempty"`
+}
+
+// ListPreAuthKeysParamsState defines parameters for ListPreAuthKeys.
+type ListPreAuthKeysParamsState string
+
+// CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
+type CreateAPIKeyJSONRequestBody = CreateAPIKey
+
 // SignInWithAPIKeyJSONRequestBody defines body for SignInWithAPIKey for application/json ContentType.
 type SignInWithAPIKeyJSONRequestBody = APIKeySignIn
 
@@ -585,6 +813,12 @@ type UpdateConsoleUserJSONRequestBody = ConsoleUserUpdate
 
 // LinkConsoleUserJSONRequestBody defines body for LinkConsoleUser for application/json ContentType.
 type LinkConsoleUserJSONRequestBody = LinkRequest
+
+// SetDNSJSONRequestBody defines body for SetDNS for application/json ContentType.
+type SetDNSJSONRequestBody = DNSSettings
+
+// SetExtraRecordsJSONRequestBody defines body for SetExtraRecords for application/json ContentType.
+type SetExtraRecordsJSONRequestBody = ExtraRecords
 
 // RegisterMachineJSONRequestBody defines body for RegisterMachine for application/json ContentType.
 type RegisterMachineJSONRequestBody = RegisterMachine
@@ -607,6 +841,15 @@ type SetMachineTagsJSONRequestBody = MachineTags
 // LinkSelfJSONRequestBody defines body for LinkSelf for application/json ContentType.
 type LinkSelfJSONRequestBody = LinkRequest
 
+// SetPolicyJSONRequestBody defines body for SetPolicy for application/json ContentType.
+type SetPolicyJSONRequestBody = SetPolicy
+
+// CheckPolicyJSONRequestBody defines body for CheckPolicy for application/json ContentType.
+type CheckPolicyJSONRequestBody = CheckPolicy
+
+// CreatePreAuthKeyJSONRequestBody defines body for CreatePreAuthKey for application/json ContentType.
+type CreatePreAuthKeyJSONRequestBody = CreatePreAuthKey
+
 // CreateHeadscaleUserJSONRequestBody defines body for CreateHeadscaleUser for application/json ContentType.
 type CreateHeadscaleUserJSONRequestBody = CreateHeadscaleUser
 
@@ -615,6 +858,18 @@ type RenameHeadscaleUserJSONRequestBody = RenameHeadscaleUser
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListAPIKeys Headscale API keys
+	// (GET /apikeys)
+	ListAPIKeys(ctx echo.Context) error
+	// CreateAPIKey Create a Headscale API key
+	// (POST /apikeys)
+	CreateAPIKey(ctx echo.Context) error
+	// DeleteAPIKey Delete a Headscale API key
+	// (DELETE /apikeys/{prefix})
+	DeleteAPIKey(ctx echo.Context, prefix string) error
+	// ExpireAPIKey Expire a Headscale API key now
+	// (POST /apikeys/{prefix}/expire)
+	ExpireAPIKey(ctx echo.Context, prefix string) error
 	// SignInWithAPIKey Sign in with a Headscale API key
 	// (POST /auth/apikey)
 	SignInWithAPIKey(ctx echo.Context) error
@@ -642,6 +897,15 @@ type ServerInterface interface {
 	// TransferOwnership Make another console user the owner
 	// (POST /console-users/{userId}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, userId UserId) error
+	// GetDNS DNS settings from Headscale's configuration file, and extra records
+	// (GET /dns)
+	GetDNS(ctx echo.Context) error
+	// SetDNS Change DNS settings in Headscale's configuration file
+	// (PUT /dns)
+	SetDNS(ctx echo.Context) error
+	// SetExtraRecords Replace the extra DNS records (A and AAAA)
+	// (PUT /dns/extra-records)
+	SetExtraRecords(ctx echo.Context) error
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx echo.Context) error
@@ -687,6 +951,24 @@ type ServerInterface interface {
 	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
 	// (POST /onboarding/preauthkey)
 	CreateOwnPreAuthKey(ctx echo.Context) error
+	// GetPolicy The ACL policy (HuJSON), with its version for a safe save
+	// (GET /policy)
+	GetPolicy(ctx echo.Context) error
+	// SetPolicy Save the ACL policy after Headscale accepts it
+	// (PUT /policy)
+	SetPolicy(ctx echo.Context) error
+	// CheckPolicy Ask Headscale whether a policy is valid, without saving it
+	// (POST /policy/check)
+	CheckPolicy(ctx echo.Context) error
+	// ListPreAuthKeys Pre-auth keys, filtered
+	// (GET /preauthkeys)
+	ListPreAuthKeys(ctx echo.Context, params ListPreAuthKeysParams) error
+	// CreatePreAuthKey Create a pre-auth key for a user, or tag-only
+	// (POST /preauthkeys)
+	CreatePreAuthKey(ctx echo.Context) error
+	// ExpirePreAuthKey Expire a pre-auth key now
+	// (POST /preauthkeys/{preAuthKeyId}/expire)
+	ExpirePreAuthKey(ctx echo.Context, preAuthKeyId string) error
 	// ApproveRegistration Approve a pending web registration
 	// (POST /registrations/{registrationId}/approve)
 	ApproveRegistration(ctx echo.Context, registrationId string) error
@@ -716,6 +998,56 @@ type ServerInterface interface {
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListAPIKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAPIKeys(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAPIKeys(ctx)
+	return err
+}
+
+// CreateAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateAPIKey(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateAPIKey(ctx)
+	return err
+}
+
+// DeleteAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "prefix" -------------
+	var prefix string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "prefix", ctx.Param("prefix"), &prefix, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter prefix: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteAPIKey(ctx, prefix)
+	return err
+}
+
+// ExpireAPIKey converts echo context to params.
+func (w *ServerInterfaceWrapper) ExpireAPIKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "prefix" -------------
+	var prefix string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "prefix", ctx.Param("prefix"), &prefix, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter prefix: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExpireAPIKey(ctx, prefix)
+	return err
 }
 
 // SignInWithAPIKey converts echo context to params.
@@ -847,6 +1179,33 @@ func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.TransferOwnership(ctx, userId)
+	return err
+}
+
+// GetDNS converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDNS(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDNS(ctx)
+	return err
+}
+
+// SetDNS converts echo context to params.
+func (w *ServerInterfaceWrapper) SetDNS(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetDNS(ctx)
+	return err
+}
+
+// SetExtraRecords converts echo context to params.
+func (w *ServerInterfaceWrapper) SetExtraRecords(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetExtraRecords(ctx)
 	return err
 }
 
@@ -1106,6 +1465,104 @@ func (w *ServerInterfaceWrapper) CreateOwnPreAuthKey(ctx echo.Context) error {
 	return err
 }
 
+// GetPolicy converts echo context to params.
+func (w *ServerInterfaceWrapper) GetPolicy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetPolicy(ctx)
+	return err
+}
+
+// SetPolicy converts echo context to params.
+func (w *ServerInterfaceWrapper) SetPolicy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetPolicy(ctx)
+	return err
+}
+
+// CheckPolicy converts echo context to params.
+func (w *ServerInterfaceWrapper) CheckPolicy(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CheckPolicy(ctx)
+	return err
+}
+
+// ListPreAuthKeys converts echo context to params.
+func (w *ServerInterfaceWrapper) ListPreAuthKeys(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListPreAuthKeysParams
+	// ------------- Optional query parameter "user" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user", ctx.QueryParams(), &params.User, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user: %s", err))
+	}
+
+	// ------------- Optional query parameter "tagOnly" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tagOnly", ctx.QueryParams(), &params.TagOnly, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tagOnly: %s", err))
+	}
+
+	// ------------- Optional query parameter "state" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "state", ctx.QueryParams(), &params.State, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter state: %s", err))
+	}
+
+	// ------------- Optional query parameter "reusable" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "reusable", ctx.QueryParams(), &params.Reusable, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter reusable: %s", err))
+	}
+
+	// ------------- Optional query parameter "ephemeral" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ephemeral", ctx.QueryParams(), &params.Ephemeral, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter ephemeral: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListPreAuthKeys(ctx, params)
+	return err
+}
+
+// CreatePreAuthKey converts echo context to params.
+func (w *ServerInterfaceWrapper) CreatePreAuthKey(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreatePreAuthKey(ctx)
+	return err
+}
+
+// ExpirePreAuthKey converts echo context to params.
+func (w *ServerInterfaceWrapper) ExpirePreAuthKey(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "preAuthKeyId" -------------
+	var preAuthKeyId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "preAuthKeyId", ctx.Param("preAuthKeyId"), &preAuthKeyId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter preAuthKeyId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExpirePreAuthKey(ctx, preAuthKeyId)
+	return err
+}
+
 // ApproveRegistration converts echo context to params.
 func (w *ServerInterfaceWrapper) ApproveRegistration(ctx echo.Context) error {
 	var err error
@@ -1292,10 +1749,166 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/machines/:machineId/tags", wrapper.SetMachineTags, options.OperationMiddlewares["setMachineTags"]...)
 	router.PUT(options.BaseURL+"/machines/:machineId/routes", wrapper.SetMachineRoutes, options.OperationMiddlewares["setMachineRoutes"]...)
 	router.PUT(options.BaseURL+"/machines/:machineId/exit-node", wrapper.SetMachineExitNode, options.OperationMiddlewares["setMachineExitNode"]...)
+	router.GET(options.BaseURL+"/preauthkeys", wrapper.ListPreAuthKeys, options.OperationMiddlewares["listPreAuthKeys"]...)
+	router.POST(options.BaseURL+"/preauthkeys", wrapper.CreatePreAuthKey, options.OperationMiddlewares["createPreAuthKey"]...)
+	router.POST(options.BaseURL+"/preauthkeys/:preAuthKeyId/expire", wrapper.ExpirePreAuthKey, options.OperationMiddlewares["expirePreAuthKey"]...)
+	router.GET(options.BaseURL+"/apikeys", wrapper.ListAPIKeys, options.OperationMiddlewares["listAPIKeys"]...)
+	router.POST(options.BaseURL+"/apikeys", wrapper.CreateAPIKey, options.OperationMiddlewares["createAPIKey"]...)
+	router.POST(options.BaseURL+"/apikeys/:prefix/expire", wrapper.ExpireAPIKey, options.OperationMiddlewares["expireAPIKey"]...)
+	router.DELETE(options.BaseURL+"/apikeys/:prefix", wrapper.DeleteAPIKey, options.OperationMiddlewares["deleteAPIKey"]...)
+	router.GET(options.BaseURL+"/policy", wrapper.GetPolicy, options.OperationMiddlewares["getPolicy"]...)
+	router.PUT(options.BaseURL+"/policy", wrapper.SetPolicy, options.OperationMiddlewares["setPolicy"]...)
+	router.POST(options.BaseURL+"/policy/check", wrapper.CheckPolicy, options.OperationMiddlewares["checkPolicy"]...)
+	router.GET(options.BaseURL+"/dns", wrapper.GetDNS, options.OperationMiddlewares["getDNS"]...)
+	router.PUT(options.BaseURL+"/dns", wrapper.SetDNS, options.OperationMiddlewares["setDNS"]...)
+	router.PUT(options.BaseURL+"/dns/extra-records", wrapper.SetExtraRecords, options.OperationMiddlewares["setExtraRecords"]...)
 
 }
 
 type ErrorJSONResponse Error
+
+type ListAPIKeysRequestObject struct {
+}
+
+type ListAPIKeysResponseObject interface {
+	VisitListAPIKeysResponse(w http.ResponseWriter) error
+}
+
+type ListAPIKeys200JSONResponse APIKeyList
+
+func (response ListAPIKeys200JSONResponse) VisitListAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAPIKeysdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAPIKeysdefaultJSONResponse) VisitListAPIKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAPIKeyRequestObject struct {
+	Body *CreateAPIKeyJSONRequestBody
+}
+
+type CreateAPIKeyResponseObject interface {
+	VisitCreateAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type CreateAPIKey201JSONResponse NewAPIKey
+
+func (response CreateAPIKey201JSONResponse) VisitCreateAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAPIKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateAPIKeydefaultJSONResponse) VisitCreateAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAPIKeyRequestObject struct {
+	Prefix string `json:"prefix"`
+}
+
+type DeleteAPIKeyResponseObject interface {
+	VisitDeleteAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type DeleteAPIKey204Response struct {
+}
+
+func (response DeleteAPIKey204Response) VisitDeleteAPIKeyResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteAPIKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response DeleteAPIKeydefaultJSONResponse) VisitDeleteAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExpireAPIKeyRequestObject struct {
+	Prefix string `json:"prefix"`
+}
+
+type ExpireAPIKeyResponseObject interface {
+	VisitExpireAPIKeyResponse(w http.ResponseWriter) error
+}
+
+type ExpireAPIKey204Response struct {
+}
+
+func (response ExpireAPIKey204Response) VisitExpireAPIKeyResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ExpireAPIKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExpireAPIKeydefaultJSONResponse) VisitExpireAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type SignInWithAPIKeyRequestObject struct {
 	Body *SignInWithAPIKeyJSONRequestBody
@@ -1651,6 +2264,122 @@ type TransferOwnershipdefaultJSONResponse struct {
 }
 
 func (response TransferOwnershipdefaultJSONResponse) VisitTransferOwnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDNSRequestObject struct {
+}
+
+type GetDNSResponseObject interface {
+	VisitGetDNSResponse(w http.ResponseWriter) error
+}
+
+type GetDNS200JSONResponse DNS
+
+func (response GetDNS200JSONResponse) VisitGetDNSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDNSdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetDNSdefaultJSONResponse) VisitGetDNSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDNSRequestObject struct {
+	Body *SetDNSJSONRequestBody
+}
+
+type SetDNSResponseObject interface {
+	VisitSetDNSResponse(w http.ResponseWriter) error
+}
+
+type SetDNS200JSONResponse DNSSaved
+
+func (response SetDNS200JSONResponse) VisitSetDNSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDNSdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetDNSdefaultJSONResponse) VisitSetDNSResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetExtraRecordsRequestObject struct {
+	Body *SetExtraRecordsJSONRequestBody
+}
+
+type SetExtraRecordsResponseObject interface {
+	VisitSetExtraRecordsResponse(w http.ResponseWriter) error
+}
+
+type SetExtraRecords200JSONResponse ExtraRecords
+
+func (response SetExtraRecords200JSONResponse) VisitSetExtraRecordsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetExtraRecordsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetExtraRecordsdefaultJSONResponse) VisitSetExtraRecordsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2241,6 +2970,233 @@ func (response CreateOwnPreAuthKeydefaultJSONResponse) VisitCreateOwnPreAuthKeyR
 	return err
 }
 
+type GetPolicyRequestObject struct {
+}
+
+type GetPolicyResponseObject interface {
+	VisitGetPolicyResponse(w http.ResponseWriter) error
+}
+
+type GetPolicy200JSONResponse Policy
+
+func (response GetPolicy200JSONResponse) VisitGetPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetPolicydefaultJSONResponse) VisitGetPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetPolicyRequestObject struct {
+	Body *SetPolicyJSONRequestBody
+}
+
+type SetPolicyResponseObject interface {
+	VisitSetPolicyResponse(w http.ResponseWriter) error
+}
+
+type SetPolicy200JSONResponse Policy
+
+func (response SetPolicy200JSONResponse) VisitSetPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetPolicydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response SetPolicydefaultJSONResponse) VisitSetPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckPolicyRequestObject struct {
+	Body *CheckPolicyJSONRequestBody
+}
+
+type CheckPolicyResponseObject interface {
+	VisitCheckPolicyResponse(w http.ResponseWriter) error
+}
+
+type CheckPolicy200JSONResponse PolicyCheck
+
+func (response CheckPolicy200JSONResponse) VisitCheckPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CheckPolicydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CheckPolicydefaultJSONResponse) VisitCheckPolicyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPreAuthKeysRequestObject struct {
+	Params ListPreAuthKeysParams
+}
+
+type ListPreAuthKeysResponseObject interface {
+	VisitListPreAuthKeysResponse(w http.ResponseWriter) error
+}
+
+type ListPreAuthKeys200JSONResponse PreAuthKeyList
+
+func (response ListPreAuthKeys200JSONResponse) VisitListPreAuthKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPreAuthKeysdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListPreAuthKeysdefaultJSONResponse) VisitListPreAuthKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePreAuthKeyRequestObject struct {
+	Body *CreatePreAuthKeyJSONRequestBody
+}
+
+type CreatePreAuthKeyResponseObject interface {
+	VisitCreatePreAuthKeyResponse(w http.ResponseWriter) error
+}
+
+type CreatePreAuthKey201JSONResponse PreAuthKey
+
+func (response CreatePreAuthKey201JSONResponse) VisitCreatePreAuthKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePreAuthKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreatePreAuthKeydefaultJSONResponse) VisitCreatePreAuthKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExpirePreAuthKeyRequestObject struct {
+	PreAuthKeyId string `json:"preAuthKeyId"`
+}
+
+type ExpirePreAuthKeyResponseObject interface {
+	VisitExpirePreAuthKeyResponse(w http.ResponseWriter) error
+}
+
+type ExpirePreAuthKey204Response struct {
+}
+
+func (response ExpirePreAuthKey204Response) VisitExpirePreAuthKeyResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ExpirePreAuthKeydefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExpirePreAuthKeydefaultJSONResponse) VisitExpirePreAuthKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ApproveRegistrationRequestObject struct {
 	RegistrationId string `json:"registrationId"`
 }
@@ -2530,6 +3486,18 @@ func (response RenameHeadscaleUserdefaultJSONResponse) VisitRenameHeadscaleUserR
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListAPIKeys Headscale API keys
+	// (GET /apikeys)
+	ListAPIKeys(ctx context.Context, request ListAPIKeysRequestObject) (ListAPIKeysResponseObject, error)
+	// CreateAPIKey Create a Headscale API key
+	// (POST /apikeys)
+	CreateAPIKey(ctx context.Context, request CreateAPIKeyRequestObject) (CreateAPIKeyResponseObject, error)
+	// DeleteAPIKey Delete a Headscale API key
+	// (DELETE /apikeys/{prefix})
+	DeleteAPIKey(ctx context.Context, request DeleteAPIKeyRequestObject) (DeleteAPIKeyResponseObject, error)
+	// ExpireAPIKey Expire a Headscale API key now
+	// (POST /apikeys/{prefix}/expire)
+	ExpireAPIKey(ctx context.Context, request ExpireAPIKeyRequestObject) (ExpireAPIKeyResponseObject, error)
 	// SignInWithAPIKey Sign in with a Headscale API key
 	// (POST /auth/apikey)
 	SignInWithAPIKey(ctx context.Context, request SignInWithAPIKeyRequestObject) (SignInWithAPIKeyResponseObject, error)
@@ -2557,6 +3525,15 @@ type StrictServerInterface interface {
 	// TransferOwnership Make another console user the owner
 	// (POST /console-users/{userId}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
+	// GetDNS DNS settings from Headscale's configuration file, and extra records
+	// (GET /dns)
+	GetDNS(ctx context.Context, request GetDNSRequestObject) (GetDNSResponseObject, error)
+	// SetDNS Change DNS settings in Headscale's configuration file
+	// (PUT /dns)
+	SetDNS(ctx context.Context, request SetDNSRequestObject) (SetDNSResponseObject, error)
+	// SetExtraRecords Replace the extra DNS records (A and AAAA)
+	// (PUT /dns/extra-records)
+	SetExtraRecords(ctx context.Context, request SetExtraRecordsRequestObject) (SetExtraRecordsResponseObject, error)
 	// GetInfo Headway's version, Headscale's reachability and the configured sign-in methods
 	// (GET /info)
 	GetInfo(ctx context.Context, request GetInfoRequestObject) (GetInfoResponseObject, error)
@@ -2602,6 +3579,24 @@ type StrictServerInterface interface {
 	// CreateOwnPreAuthKey A one-hour pre-auth key for your own Headscale user
 	// (POST /onboarding/preauthkey)
 	CreateOwnPreAuthKey(ctx context.Context, request CreateOwnPreAuthKeyRequestObject) (CreateOwnPreAuthKeyResponseObject, error)
+	// GetPolicy The ACL policy (HuJSON), with its version for a safe save
+	// (GET /policy)
+	GetPolicy(ctx context.Context, request GetPolicyRequestObject) (GetPolicyResponseObject, error)
+	// SetPolicy Save the ACL policy after Headscale accepts it
+	// (PUT /policy)
+	SetPolicy(ctx context.Context, request SetPolicyRequestObject) (SetPolicyResponseObject, error)
+	// CheckPolicy Ask Headscale whether a policy is valid, without saving it
+	// (POST /policy/check)
+	CheckPolicy(ctx context.Context, request CheckPolicyRequestObject) (CheckPolicyResponseObject, error)
+	// ListPreAuthKeys Pre-auth keys, filtered
+	// (GET /preauthkeys)
+	ListPreAuthKeys(ctx context.Context, request ListPreAuthKeysRequestObject) (ListPreAuthKeysResponseObject, error)
+	// CreatePreAuthKey Create a pre-auth key for a user, or tag-only
+	// (POST /preauthkeys)
+	CreatePreAuthKey(ctx context.Context, request CreatePreAuthKeyRequestObject) (CreatePreAuthKeyResponseObject, error)
+	// ExpirePreAuthKey Expire a pre-auth key now
+	// (POST /preauthkeys/{preAuthKeyId}/expire)
+	ExpirePreAuthKey(ctx context.Context, request ExpirePreAuthKeyRequestObject) (ExpirePreAuthKeyResponseObject, error)
 	// ApproveRegistration Approve a pending web registration
 	// (POST /registrations/{registrationId}/approve)
 	ApproveRegistration(ctx context.Context, request ApproveRegistrationRequestObject) (ApproveRegistrationResponseObject, error)
@@ -2638,6 +3633,125 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListAPIKeys operation middleware
+func (sh *strictHandler) ListAPIKeys(ctx echo.Context) error {
+	var request ListAPIKeysRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAPIKeys(ctx.Request().Context(), request.(ListAPIKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAPIKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAPIKeysResponseObject); ok {
+		return validResponse.VisitListAPIKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateAPIKey operation middleware
+func (sh *strictHandler) CreateAPIKey(ctx echo.Context) error {
+	var request CreateAPIKeyRequestObject
+
+	var body CreateAPIKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateAPIKey(ctx.Request().Context(), request.(CreateAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateAPIKeyResponseObject); ok {
+		return validResponse.VisitCreateAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteAPIKey operation middleware
+func (sh *strictHandler) DeleteAPIKey(ctx echo.Context, prefix string) error {
+	var request DeleteAPIKeyRequestObject
+
+	request.Prefix = prefix
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteAPIKey(ctx.Request().Context(), request.(DeleteAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteAPIKeyResponseObject); ok {
+		return validResponse.VisitDeleteAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExpireAPIKey operation middleware
+func (sh *strictHandler) ExpireAPIKey(ctx echo.Context, prefix string) error {
+	var request ExpireAPIKeyRequestObject
+
+	request.Prefix = prefix
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExpireAPIKey(ctx.Request().Context(), request.(ExpireAPIKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExpireAPIKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExpireAPIKeyResponseObject); ok {
+		return validResponse.VisitExpireAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // SignInWithAPIKey operation middleware
@@ -2922,6 +4036,121 @@ func (sh *strictHandler) TransferOwnership(ctx echo.Context, userId UserId) erro
 		return err
 	} else if validResponse, ok := response.(TransferOwnershipResponseObject); ok {
 		return validResponse.VisitTransferOwnershipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDNS operation middleware
+func (sh *strictHandler) GetDNS(ctx echo.Context) error {
+	var request GetDNSRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDNS(ctx.Request().Context(), request.(GetDNSRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDNS")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDNSResponseObject); ok {
+		return validResponse.VisitGetDNSResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetDNS operation middleware
+func (sh *strictHandler) SetDNS(ctx echo.Context) error {
+	var request SetDNSRequestObject
+
+	var body SetDNSJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetDNS(ctx.Request().Context(), request.(SetDNSRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetDNS")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetDNSResponseObject); ok {
+		return validResponse.VisitSetDNSResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetExtraRecords operation middleware
+func (sh *strictHandler) SetExtraRecords(ctx echo.Context) error {
+	var request SetExtraRecordsRequestObject
+
+	var body SetExtraRecordsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetExtraRecords(ctx.Request().Context(), request.(SetExtraRecordsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetExtraRecords")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetExtraRecordsResponseObject); ok {
+		return validResponse.VisitSetExtraRecordsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -3453,6 +4682,217 @@ func (sh *strictHandler) CreateOwnPreAuthKey(ctx echo.Context) error {
 	return nil
 }
 
+// GetPolicy operation middleware
+func (sh *strictHandler) GetPolicy(ctx echo.Context) error {
+	var request GetPolicyRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPolicy(ctx.Request().Context(), request.(GetPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPolicy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetPolicyResponseObject); ok {
+		return validResponse.VisitGetPolicyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetPolicy operation middleware
+func (sh *strictHandler) SetPolicy(ctx echo.Context) error {
+	var request SetPolicyRequestObject
+
+	var body SetPolicyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetPolicy(ctx.Request().Context(), request.(SetPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetPolicy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetPolicyResponseObject); ok {
+		return validResponse.VisitSetPolicyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CheckPolicy operation middleware
+func (sh *strictHandler) CheckPolicy(ctx echo.Context) error {
+	var request CheckPolicyRequestObject
+
+	var body CheckPolicyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CheckPolicy(ctx.Request().Context(), request.(CheckPolicyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CheckPolicy")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CheckPolicyResponseObject); ok {
+		return validResponse.VisitCheckPolicyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListPreAuthKeys operation middleware
+func (sh *strictHandler) ListPreAuthKeys(ctx echo.Context, params ListPreAuthKeysParams) error {
+	var request ListPreAuthKeysRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPreAuthKeys(ctx.Request().Context(), request.(ListPreAuthKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPreAuthKeys")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListPreAuthKeysResponseObject); ok {
+		return validResponse.VisitListPreAuthKeysResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreatePreAuthKey operation middleware
+func (sh *strictHandler) CreatePreAuthKey(ctx echo.Context) error {
+	var request CreatePreAuthKeyRequestObject
+
+	var body CreatePreAuthKeyJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreatePreAuthKey(ctx.Request().Context(), request.(CreatePreAuthKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreatePreAuthKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreatePreAuthKeyResponseObject); ok {
+		return validResponse.VisitCreatePreAuthKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExpirePreAuthKey operation middleware
+func (sh *strictHandler) ExpirePreAuthKey(ctx echo.Context, preAuthKeyId string) error {
+	var request ExpirePreAuthKeyRequestObject
+
+	request.PreAuthKeyId = preAuthKeyId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExpirePreAuthKey(ctx.Request().Context(), request.(ExpirePreAuthKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExpirePreAuthKey")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExpirePreAuthKeyResponseObject); ok {
+		return validResponse.VisitExpirePreAuthKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ApproveRegistration operation middleware
 func (sh *strictHandler) ApproveRegistration(ctx echo.Context, registrationId string) error {
 	var request ApproveRegistrationRequestObject
@@ -3698,123 +5138,157 @@ func (sh *strictHandler) RenameHeadscaleUser(ctx echo.Context, headscaleUserId s
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3D1pbxs5ln/lQbtAbKB89DENjI3GwpOku72TTgIr2V6gFVh01ZOKoxJZTbKsaIIA+2v2h+0vWfCRrEss",
-	"yYecyQz8Ra6Dx+O7r/o0SuWylAKF0aOzT6OSKbZEg4r++5WlORd4mdl/uBidjUpm8lEyEmyJo7PRsr6f",
-	"jBT+UXGF2ejMqAqTkU5zXDL7olmX9mFtFBfz0efPyei9RjU4aOVu3mfEz/ZhXUqhkdb9Uimp7I9UCoPC",
-	"2J+sLAueMsOlOPmblsJea0b8d4Wz0dno304acJy4u/rEjUazZKhTxUs7yOhsdCHWgPZmAlyAyRGkQNA5",
-	"KxEqjRngLar1KkeFx7RvP6Kd8OLt5V9xPeZzcUlLKZUsURnuNsBK/ldc21+9GeEXZJlOWYFw8fYSFriG",
-	"g2leX2MlX+BaQ6qQGZweHo+S0ZJ9fIVibvLR2bd/+iEZLbkI/3+TRA6nAfvvYR0f6ufkzd8wNaPPyei5",
-	"FFoWaI9yc/1u/uyCID+TasnM6GyUMYNHhi9xtDFvMsIl40XkcP2d/0LFZxyz1hM3UhbIhH1krmRV6k14",
-	"/UzX6Wh4hsJws4ZSyVueoQKFpVQGM2CGniiYNqD5XBxxYQHHDS51dEX+AlOKre3/9QE0iN1dxzs7PBcL",
-	"zFoHaBE9gVWOwt87jsGFZ9El2MW+knMu7gNjR2GR0UqemkoN3FM4Q6Uws5sbHEHJAncR0pV9xj/7lguB",
-	"EUj9lqPJUQETwLIlF1wbxYxUoNGdkn0ZbtaQM5EloGU4MQ0FslsEboAVUmALmDWi9LCbWy7j8K6PZR5W",
-	"sd030PK77myoxsWkRQQ76OcV12aThix60I8aD7fBtk2OGxja27cbecei3pcWlTaXte+D7h1ffcR0iOd0",
-	"7DNWaAQjoUADU8mz9Ng+cr1kZcnFfAqWt6+BzZkj3Mixb+6UDueXNuFu7jXjuizY+vUQ0g/zrAE66R0E",
-	"PRU7hxd4y1McV8slU+vNdc35LYrBVQ1wDF5eZJlC7WXk3bnbIM1LUXCBMY4cIzRPPM3au0uqh4vBoxbo",
-	"XThguLxTfP9FZpt04F4fnI/e2RRtMsNNbB4bdlNgAl4jOlLIMnsFtGALvE6ZRrBvWvTEj2xZWiIaCWmu",
-	"Z7ISWYxZ59wpLt2JfpErSwkz/hG48dLD0hEC16DlEk3Oxdw+ksmoPFmi1myOMYJkBlYoDKyUFPMEVoob",
-	"gwJmUkGJsiwwOqCFKGozJPb8beBZAqzQEgo5n2OW0LBOBOvIuL2jIqg3i4+e2ceSK/Qqa5SW7YHQU+u4",
-	"FoH1vQ1WJaxcofuoz4HdaAunJTKhQciVXf9dJHCMEf2smDBR5L4vc7mPEI4xokYW0jgxGNf8cmyYqfQW",
-	"iuxDcN1SfLiGSihkae6IZuXhy3UUwcrqpuDpe1XEEez91SvIiF9qq1JZ1KexWxMeTA3jhde6Sjg6Kqzm",
-	"dKRR3aJyWnIErf36hkVXMwETeoUKM+BGQ46sMDmkOaaLmDhKRreoNHcmSI+6w4jPNPiHgGkLG08pDdHX",
-	"6+uylNvT42//fPztToJqttcG8NYz35uq/3CxOqQMk/rcUl6GmFHqHiHVOyjkRoLJud5QzPkMmFgf30uP",
-	"FjLD57JyjNvf5cLg3GllwfTYXBxpNVPiiaSdeQsus5puGynkSgSNKQFclmZN7xQyZYV7M05CfuLLbLdS",
-	"0hbW7ZNq2EO9jc7AbYW3DYmdOLUP9beLpA9XgC/FTG6upbbv7rwMzx+tzV+b+NtedI6AX9HkMtM7WcSK",
-	"rRsG0aX/0+Nvjk93Un8YvWW6juqlxuDyiovFlZPkW8DTkN726fsvxGYcFOSstEiH2ZWszH1VWXbLeGG5",
-	"XvNyF7ruOlkhXpUDlt3ayTXq+zkFUiZ+ZWJA1XICxE6TsqJABUu2hjRnYo6OG4XZD6wWZk0d+lcnIJUV",
-	"BzdYSDHXjnmFQZ71mdhhXPw8xDvzkZvXUc037IXkN4TDsVKLCbCvgfB6b0zhcqNehGPZOnxzEFbMYjG7",
-	"6ySlw7vtKt/d4NCxvDbli2Wbm66LufNLnJN28Cub8/TF6zE9ex+Pz4Ptt4JpM0YUd9+lx7aoC3KcS2VQ",
-	"DHirxCBocqkNgcfiq9PXtqj/ToA8YAHDNqllQXOuDSrHZqOw09WNQLODO6SVUihMsQbSIDM4CGifNEia",
-	"ARMZlIpbE/7wfqzDsPk9z7jyutk2GeM5qpOQd7TQaSV9Q72FHs05JX3GvMlte+BtcZUYK6jPsiHhjSNs",
-	"c9ktQuRli3v17BVh58ru4MMIT26Z5q1n9j3Dkxl2EZMCY0ylyDRoLlJPFswwWDFtlfsMZkouG4bewnZR",
-	"LW+clhPEwp31pCBVIyhU+tVH1FY2xzH/+8BdbVixQ8aRZ13hTKHOe9uCGeMFOk9uDQIrDG8QZGVAzuyl",
-	"AdZupGERq9Bv0gpRkzp3SI4w44VBZSXoLSpgRQF2X23mU2+qd/Q1lMOMHlgtyCT1MQeAbMGThr30Xav3",
-	"1Wj6Rp0bYMvU7zxn6U58X37Tm5Ze3zLpw5yrA2Lwbp7Vhp9F14VDIbe3Cmf84yZK/SQVXLy9PFrg2vJ0",
-	"kfKSFTohxFqg1cadEQ0lDRAVTSkr2Q0veA2ATfdbTyHM5Dldco4KQDGTKiX1B6Rw0cXgX7unbqrV7J1c",
-	"oIhxJZGRtqVh+t9Hz8dXPx3Rk1M7ZSU0m9U+PQ0rbnK/Qk3OilTKBcdjuHAeMmub3iBTqPy24rJ+wUU2",
-	"4OpsAGKtE8yAi3OYujGnpHGCewc0iszSOqOoKK2M3EB+sQldsiyFhdWS5SSqpUUYa3+TDOPXC5JmbooW",
-	"+rRQEDHTb8SNZMrOuCWI1XU45EyDkAbWaGBm9cMcM6vP6wUvS/uzHjLO7vyyd9qS/rE7qgWdyFGPjOhg",
-	"epi7uf8Yib3G1VuFF5XJvRLXk7tWojPjd3M3rXQR0watajmrisIe+jnoXK4ESFGsQYo0rl4HmGxnIA4J",
-	"6NmkvdrYXt9cvng+5BBlu02beHS6dikeWKsh4zqVRO+ZTKulpa1UVkVmxaRVFoYsPSlmfF6p7QE4MS/Q",
-	"eZWkAJMrWc1zeFOiuHwBz6UQmJJt1ww2YGg9LhrTWmtLdYwDvEN7PX8kEz+jQMVM3HwYsr3JJgZmGfgR",
-	"q0xOXMTyL5PjUmNx21EV2jBmIuMWcSNM/RX55bpGueUBNzJbEztIC8aXVv2Rsxmd9irnBbYXR87yJj9g",
-	"H96wZOT95XFyCs50OdvmW7jzYrqxzMhi5i4CElnN8xb31LDKJaRMAD1PQWINBzXWXHO2PLzzokLUZVcy",
-	"x70hTZGFMcnr7e59ry+8v3rlQmFbQxRRRqYNls6GcSLMIsmIaN5SrFVJZSecOsDpaJjuwhsE6aB366iS",
-	"Pp3FyPQqGGtDrjxnzTnOehlX9wK33kTTLjoCzzpeuxUvCu8lAyN3Bxg9p++tKL4rq1fuiIo8Mv7v5hiE",
-	"22NH92HCWvdZCdo8ea1IvpuVVIvr8D839U9WZdzSTTK65biit5ZI1mhMURo3CkuPSRcchbkso0f+APek",
-	"98hs4/ZcW1ba1lWXbBFsw5YSPeRA1BdmIDLcHhOtQV/nkxnUBg7YjZZFZRDs6smmVSRcnO/x8Bx4VtQj",
-	"aDsEaCmFY7F32/+ArRT06gElN3ZkwVl4H+hb2rmYYyfqtc0uC1plK1zUmrYN8OZkY3js0SsePwrwvLNr",
-	"pKU2b7V264GjS+rEce6c19lOhrI4yYUzYFgk39PaPEUhV0NqmDPBxpj6hL6BmToGmwamLO9UC8zAvXoO",
-	"N0quSPBmSpakBjnXSVkwLuCXd+/exhdAWLYD2C2VuQ/fBkmdW7GznyGYv6nMFeqqMDEXX+aPdjCFYEP7",
-	"fkZkeBSA9P7qFRgJt1xzAwI/hhj81dsjLrjhFKkt5NwSN9cgxfFdcj/Ioksrxc16bMHiluvtzruk/tpZ",
-	"CKB0AO69epbcmLJlND4nKNYp1w6oTdJ17qKK18HEbGjAHQNlP3MfHN0E4H+O37ymVckZ+ABlAgxWeFNb",
-	"wFbHaZyZEzERL8mesUdF4hYyTAumUMP041Ftca6nZ14LDResVe1UY7JDJ+Jg6nSpqbsAQgpMYGqVeHus",
-	"qT2dcI+JtXckHHHReHIOj8NyyIgh1ZzYOlv6hO4zmH6aOBNnMjr7NKGMpMkomYScJPqdc2Emo8+fp8lE",
-	"UN43TO1z5KjQlCJGUYElMu8cKZWcK7bUxxOCOTcUxPUgtBAdtULBPrhrSaxEwUo+Oht9d3x6/B15Ik1O",
-	"+HNi933iEsGJGKSOCK7nOaYLHdxXLnVSm05GS2ZXrIxu/CWOJ1lreyJYmqK2AzDjhJ6QJPCsqGWiHtiz",
-	"8mN45y8QIKTCbCJQpGpdGnJ8tNxcCQi0bMan1HuP0kSQ5UhJdPoMpl6GXZPaeu2Tu7IpHHx/+t1h0txf",
-	"ssIKMX/r9DCZiPpeJRZCrgTd+ab9ko83NDdqm+C6ErVpOoWDP51+e+iOrkZjq8d6MfAbN7nL8x/VaXIh",
-	"qXAvlQmdIoLPXUZqVIX9uohvT0/3NvevGCuJGDdOuk23IB0+kpZlAerzO8ZojhrutMlbpj3eNA2jHfxi",
-	"TPlGFOsExmyJY27wx1fsYwJvmcl/PCGV9bDmkfHCEdrAjHnBEdtvDcC6DqRh26Oz3z8kIx3SdGn322R3",
-	"CKid/T6yVGqlWZvVjc58KhZN4gjZmYG1a2WOJiYaXBCl77PxiUKOPqWAqYOJG/M/aMwfn7958XJSnZ5+",
-	"+0OG1gL98cXLdxeXr6bHE/HO6swKTaWEz4hwnI54g4uofPQeEmaIMJuc0Zu1fWIiAklTdIcZy7sVm5G4",
-	"5GJhzXkhjdXEnc+jtMNrtrZ82iWyYqExRmE/oyt/cIeSdAqXfvdC7o8K1bqRcT6HdLisqFUp88P3EQEe",
-	"H9bBbXSPgT48IVm2/Wsb1GnJCT+WBRM09PFov+j/8qNTDVmNeRYvXaXEA/BeVmZYgL3AAkOmTuAyHTFC",
-	"WJoWyJRuyxGwJttEuCqCSuM1iqzhLKS81fi96ZQlL51LwiT0dk5aSJlS3C/mrirkkNh4U5nRE+JHV1ke",
-	"5uCyug+fft7AeYhdPw0jbnDPn5m3F6GlyG7HvI6a6BDQq6xHdQqi57rdw7JmZyt2op/y1PrFQpFzc+pr",
-	"O96UADl2YMaVdghLfNnlHT0W3j3XrI8DcuX9spaELIfXrQPgbBmBv0KWXTtIbwL/5JOrBv3sUM6S/Cby",
-	"tRRDmNKWr4U01/Q46WkJTJ2gcdfwWmMxs1cNU3M01/gxtcbBNUuNVI0K6VdCi7uuSzXo/vekV3TxwXGk",
-	"djRtQyrFwNw8cuKzISPy4fshBpg9/iTdQP1YpT1AdDTFa2/B7tPsuONd7ohJ81iU2Rgr3qcWXaZQcmG5",
-	"6llTDWbNCSnmVKZ55Oq7IpVfExGyt2nRlTC8cGO6srOpVznhhqULqpthVp+A1y4C4xIu9US4XcqVIPRN",
-	"XIjBWj5UipbLgiLL7TCoBcwaCpYuKCWTabtybQWLRcApHBjFhJ6hckSoc16CNbEoVgddW8Yjp1vNtVyJ",
-	"a4JKEkYj5HMzBHx21wkWhUwXmNmL9G8Xme0Yj8HyiJByhYF7w/P9W0WbRYxf2DTqRtSjWlhFC8t8JO3R",
-	"zNglDndJ+JkGX556L5Id5sEnFGDqMOIeZlCc8mk44Jc9HR9w3dPxOLj0OSzlwTnG0w1lPYDJVmaHWGw5",
-	"MGJ0nmw84QPTdP/PEWn3ap8nvX8e0K5X+Pqof6/Y9SqCW0Z23A8PwaotfCCItqNatA3baW9EsXatMUgX",
-	"XbL1uTeT8JbLSvvrN5jKpdUbsyUXHfkYZJ0UxbqlyYU1XBvp1Dkn0DYR9Z1/8E291n9SpiRw5YD1eJT5",
-	"lS0QmJAUCeoiTjipnejiniI0CXGBqJn0MxoqqnpC4NH4EajZ62rpggvsRlamKfRbsfW+vR8bhVlJp3LP",
-	"F1z6EEawVuucp9plsvSxwwb+eq0NLnc4TdqZ4FEn4diVKtTZ126pWrBS59KEwA2tNnjgb9bANMXI61sT",
-	"UZJKTpz1DKY+63kKmq015HIFssiaRG7uLMEppURPYdXkXk1ENymcHJjHcBESOJ55ld6xhSArQ+GmNnZx",
-	"PDufCMPmc8zCay6QaXEz8z5IrsACEg6m9t2pr92OarbWtP61yfXucYk+OJlKc+CC7OkEqGjC/758CyyU",
-	"SyRuyb4wKKO1UJZSxJP4x5AT8dvT0zu7I7WLqrZHqsP/oZ5Czma9yooP0fGHI5A+5WZoJ17gbOkBtTm4",
-	"YfME8Hh+bH+dOSfe0PiGze83PImhGkecKzpU6oCrSgGXPT80paprWPqztipG7jVtv3QtNmurQmb7vFFU",
-	"kMp0Xqy5XV3w7zHD/1tXitXJGSEH9sOd8U+qrHf2zaxMp61J3X8WYPcY3hdeREb/hlpb8aUd/JtYTcfw",
-	"gL6EIzLon06pgZYf9fTUEuLWWZ5SSWiXGUXE3RvhAyhyVuPcPnSFUHmqieVR6w4qpXFVO66Dlsho6l4o",
-	"tyXEavk04AGs73ek2Umo9xpWMF3+RsjtmuZ6gWtK4FX4x9H//c//TuFAKiuVUB26WHeoPtS5XFGyFjca",
-	"KCYG769e9ZTPdkLgHcym3W7CflLk09g//VnuZAN9s29MHVJlw6k2cvvxeBp2DAxKXwkSckFn0l4lkWW1",
-	"BqOhfapAOWl3wNNuJXYPUT/VvRC3+qqdFRJSq8MCXa2P005Dlcq0O910yOHc4NH9rJqmt+M/yt/st3YO",
-	"3MCyImUwHOGccWGNWKv9ke/2QSdk74eGTGSuHC3Zukb+IWvlSQB6+qVIa2/09EbUgz2ejbeo48SqNEci",
-	"VOPGPFcXrpBYE+e29JApttKHcCNNDqfH9HdySkLn7OzkNIEFYklpk0aDM2rrPgReqYN9Et64RpKXjXr2",
-	"OGTZvwTor/BLpwd9ITR9r1uspN8QgkIz2shy7+xjC3Zbg2pYXfmNmxyEBIo/zTgW3bIFny8HQq5cpmDl",
-	"e5JaS9M1ONwrKnebpn19WNxd3+fNVr//jDjrNtVCWyFXCYUpLQNzZQGEuj6t0V/6ckisMFSYDOvc5NEg",
-	"9LyxW3nxegwFu8ECDgo0rtA+43O7IYvH+brMUejEqttLqQ388F1CtbCUY2p5t1Tg1TafPede6QRLYeoX",
-	"eW1nv+bilhU8ZHbulzC6FThfH2F01/d1MXeHPnvV7Z3/rOmKtNFJ5/ALUkfTvmFYe7GIvKmqUKYj1e93",
-	"nD8dFKfhnxS3G/2l7sTylWovfn3/orqL13MbvH6mu75IOHC+FGr/WLDUpxjWyq0UXxLvQ5eQeLSZpTkY",
-	"Nq9FgvPB+yT+UhY8XT/T9gmHyee94Mis0qzw3n5K1mEapobNXe6Lq3cKxDAR79h8biksZyLrdmszkoQo",
-	"ufxZnb/kqxVUVZAjyz7jC0L61AJ461vetkZ95sOU0ZzNmpjeuV5JXykp0er+RQlpjKZDRBfPX4HvXPVQ",
-	"vw4OBtLsyiMlRIlzLFHr8lDj4q4NNP4PMcDn46ufwMgFCsvd7Qut9iSb3gkcffGijnd1F4DHH9VvuaRe",
-	"EqwouJg/KD1Xdro/RM/oJ9lvvuKqyLTBEg6m9kSmvtVCnetDKavdfg0T4dJbmUKYKSTuQokxLm9OYGqm",
-	"PumQuTTb4Ft27TLsA5hNRNPjJYFpJgVODxMf/10uCQ9keLx2Tyed5gsT4SvyHd50WyE47jZQJdHqlfGE",
-	"iNOaZSsCWU7a6nLzeGxC1emWoQ1JBC5a07SQTHaa1twH1WhNwacbrKIusJ/7J74WiDcthvYI8Z9o0NaQ",
-	"5KSz2A3cHJ6DQtcPALP9gD3kHG7JLurSsSMQagEUyYJqNYGqizooLLvZk6UXCGKFQpatr90sPi9uV95c",
-	"PEBEXKbJwN2dm9fAw6lDDmlcCSJpRNH0vDEWs9G/XHrdbrxv4SabGd/oey/IT6l2a1kp6j5r0UtAJfyR",
-	"94VHP+vuEURQKrQPbK3obTfCoqz3phUWKeGUiqNXqLrWJuFjG6XrT0oEluq6lkW6//S4HyUMvFmJVtuv",
-	"J4wwdvuLDWAC1cg/2kqzZtZRLiu12RvK4gKVDTzs1Oe+gQ7l/PsT9gpoO0KpTz51+9J8PvEm4LAw8rbl",
-	"Veu9gSrJ7tfXeg1w7vMVtjuFEf26sn1azyHeu8KbTmT34er/DugrpA4Og8C/ovtfHezdsvYBezfSk4C+",
-	"3bclqtu7QreC37YKP51XrLHKOjmtB1K5FltM1D08/ZsJ/K3SxmkAUmBUkGozbqqfnq4us9XLZoCbBcgk",
-	"IHCF2jiL4/GH2dHOI5Ved7fMwssnn/yvXZV7wXsTDpKOIcWe6uXvbmhGrQ/HUCxBCuw3rYs59m/lAsd1",
-	"eehusqz38hQUaRezF4K0A8Ug8LgT3V0C22mE9qQksvnRkMEy2L6vZW9lr71Wjkm78jW4IFNZCdOUwGLW",
-	"YUftc6i/Q7KlJjYZ0Pdes6XPdqYPDblPLjTLc95NatpkF0IflhH8jwoFag03OJMKu59kYnqxYfQ4g2Qz",
-	"1pa0bxlG7YEHCoViH9p7orq/yExfOO8tMnm8kGNPdX+haemg+jmEYU7ytsqufYlP78ssW7n3Fc7oK7dN",
-	"y9K6y3Gd8uyy7q9zphsXewIWU87BjQtSwVK6Lz8ug0iLp7r1kWg36+5/aGbvDHz/WXGPO8rBgutwWM0X",
-	"pnzXliW66oo3ly+eh+OyF67pi1T2rE4PaxYiHNNxrhAgwg/vtFiBO+ChmPo/4BSfKvz+AF5z+mV5TQjF",
-	"74ff1HH4R/KbbhXVp36Put8/fE6aRni/f7CH6BLKHYpUqhidjXwzI1byk9tvKHrmFzHQWb+p/AplSav6",
-	"20IaMrSmDIqUmiE6R0lLBXQlWJsFHp02GEmnBcYBhQwTV9JodfZWU9UEQk/VBHxL1QRcR9UEnAP1sBW+",
-	"pE4aYPpOGN1aoasEHvwSxkE72iqscD88hit7rcUComVhE1G/et4069OhWeQ0EkieklpCH/uUJVIiL6PC",
-	"MS0FrHKpBz6GDXIlOtFcF9LofmxeR7Y5DJbAFiMts6ykoZamoVreMh3nM65DNz4W0xqw5c/ZHHXctO8k",
-	"J3RlmjBf3d+1o58fw19Cl02f5TcRAx3YD0L7LsuYTyhvapoAA4UZV5gal09VMmXcFFxPxMXby0PwSbSx",
-	"hmT18gT1MFrHO/hMhGvhc+4/OdH9CkRQgUmaUGM2l7SI3Y0/0xPRCnUeEMZNf375Dk6WOD0MmQK9b064",
-	"/kPHMCYoaxp1IqYXlcml4n8nXDyDv7hPTEyq09Pv0o1N0mWchvYbtGWrHoOQreBrB9fIQPr84fP/BwAA",
-	"//8=",
+	"3H2Lbhs51uarENoFYgPlS3fPDPDbGCw8SV+8k04MK/33D7QCi646kjgukWqSZUV/EGCfZh9sn2TBc8gq",
+	"Vomliy1negYNNGJVFS+Hh+fOj58HuZovlARpzeDi82DBNZ+DBY1//czzmZBwXbg/hBxcDBbczgbZQPI5",
+	"DC4G8/p5NtDweyU0FIMLqyvIBiafwZy7D+1q4V42Vgs5HXz5kg1+MaB7G63o4T4tfnEvm4WSBnDc32ut",
+	"tPtHrqQFad0/+WJRipxboeTZP4yS7remxf+pYTK4GPyPs4YcZ/TUnFFr2EsBJtdi4RoZXAyu5IqBe5gx",
+	"IZmdAVMSmJnxBbDKQMHgEfRqOQMNpzhv36Lr8Orm+u+wQpJrtQBtBQ0918AtFFc45onSc24HF4OCWzix",
+	"Yg6DrDv5bACfFkJzGtNe30AREfNeqRK4dA9FkSByNii5sUOAPXpZaJiIT8nGHH3+tvoJeLHkSIY2aX+d",
+	"gZ2BZnYmDBMGifsAK+Y/YMIaKCeOyua06bmew5eYe35zE6oH08y9O4iPdTvq/h+QWzdMWqa3wtj1peIL",
+	"8XdY4T+FhbnZxkd+yb/U3XCt+WptsKHZ/uEMxVRey74BrRPzCslmcl4Cu7q5RkIejWf1b3whHmBlGPHe",
+	"+NhRdM4/vQU5tbPBxbd//ks2mAsZ/v4mS2zp9RkkJ/B6BvnDjSpFnuD9Rf375vb9e8n2lTSqBCdgDrO3",
+	"5lyUSQbGJ/8JWkxE3z6aalUtzPp6/Ii/I0+LAqQVdsUWWj2KAjTTsFDaQsG4xTfcrmNGTOWJkG5halZb",
+	"G1Gbq7JBvcCNuG2P44NrXsgHKCIGceI3Y8sZSP/sNEWXDSLirZoKuQ+NSe4nWluI3Fa655mGCWgNhZtc",
+	"bwtalbBtW966d/y7N0JKKPrFEZeMF3MhhbGaW6WZAVol9zG7X7EZl0XGjAorZlgJ/BGYsIyXSsKuwor4",
+	"rstlnlap2TfU8rNuTajmxSzaBFv2T1roOfbYXeTF23Gb3KOWtwzql4VjpfVhHXqhO8tXLzEu4iUu+4SX",
+	"BphVrATLxkoU+al75W7OFwshp2PmLI4V41NOGzex7OszxcXpsw32V/QdEkcNfOzt/adYbKwPohBmUfLV",
+	"u74t1y8xe3ZpZ4z4Vv/objRcVXaWpA/Pyw982ubOrVISFjOYg+ZlWoY/xbjSUBl+X0K6xcqTdV0Wt4Uw",
+	"E8Ul4/cGpGUTpRlnlk9PlCxXToGfPnex37wbJjSkkhMxrfSmrVGP8pVh4X3shk1ECc5Y08ALN//YyDil",
+	"V++crU8WRorWVvNbyJUudhcx3zcfJZc3avP1nrMbF9KcYgN3mlqg4bs5OgnAZeEMUZr3UgvrJp2e2kyQ",
+	"F9Lu9Ce1dAIEJFJrOePWNT0Xxgg5TepdA9YKOd1KlTfvhsPw6pdsEAaX4sgO20QsEH3XS8ge1hryR6Jy",
+	"R0yDsVzbNPtrMFVpmZqwiG38F3e5ms+5LMbeNDFgT1EPxq2rh/SOU5VdVHa76FEPg/rl1Lz8WG7rT7YS",
+	"s/tFH7WiVW1P6Z4beKPmXMikMJuW6p6XThYb0I9dzbxV9s35VORvpOkh2yNoLQp4q3Je9r5lgOt8RmPc",
+	"s3uzKIXtDJ4XhXA8wcubFiF2b7VD4M6KRASN5p+iZGJ83dkmaJRcYXgUOQyr+ZzrhNqaikeQvfq0x9IW",
+	"i6ui0GDMvuTptZWVLIXcRUKIyBBtxt4eUt1cih51eKZj3oSftwZj/qaKdfuRPu/tD79JKLwC1qXREIVe",
+	"xnx866RWaEbyB7jLuQHmvjxFucjnCydZB1LZu4mqZJES3BsVwER8YsJ60ebUEKpRo+ZgZ0JO3SuFSuqD",
+	"ORjDp5DSZ9yypbMdllrJaYb6yYJEU2IBatHSVLHt8nsFxva5i/4xE0XGeGkUK9V0CkWGzZLrarabJkj1",
+	"ZvDJNcMgjQ9AJq1QtyD41mqD5ZYOLUnnj1EYyNQ21hy4NEyqpRv/jsZ1YtiNNbI26N6tRz98HoCs5o4+",
+	"V4NscHV1dRVRpnn5kZfVrna0/zx89HHziE1KYR/QGltTjtR2alQ/ai5tUkjs617sEwRIkzD44thOarC1",
+	"zTi03FamLzBHLG2ubA9POiczhOdCnLMyYAKnZkzJHNiDVEu5K49m7b6HivyYvmArt9i775AthZM/7Ltz",
+	"VvCVYUdKsxkP4ymOLymEJS3oCc+BLbmWhqmlBG3QOMZYiekx9oO0745lFflBwrBKauD5jATy0u9dYZLC",
+	"a1HdlyL/RZdp4fXL7VtWoC42jrBOrGLbUYdHY8tF6Z2wBTs5KdVUyBMyAFp+Sywy/fh28CoYl2YJGshx",
+	"mAEv7YzlM8gf0lRyZodIrVnsp/iXGDeONl4KNwqlHl9bXT2en377H6ffbhXWzfRiAm/cBwcLvz492NAX",
+	"oMSQZhRQ6lN0Ob1CnrgPklpF+YhusFRMGJer071im1IV8FpVMnZL3E6aUqQshIPXB4eRpjHqW4yY+ah9",
+	"we5XLedVLWWIYmUM5gu7wm9KZ6jSl+kt5Du+LrarmNgQjFeqEZn1NFoNx0HImBJbeeoQIck2kz49KHkt",
+	"J2p9LLXjuvMwvM5w7lCd1tn0ISV/fgY7U4XZKiKWfNUIiPb+Pz/95vR86+4PrUfphEE91BRd3gr5cEtW",
+	"4gbyNFtvc/fdD1I99hqJfOGYDopbVdl93ST+yEXppF7zcZu69DtqQO8mMF48us59TnL3vnIuf+ayx4wP",
+	"qhlYzssSNJvzFctnXE6BpFHo/chZ+HDn/3TWgnbq4B5KJaeGhFdo5FVXiPVE5J6UjRb2XdKrCnNB/c3C",
+	"4jitxSVznzHpfaqUMU+tXoVl2dh8sxAhUbxjJxuS4o07sRsdWl79un5xYnM9nTSlXNElWgc/Y3Ti3RDf",
+	"3ScL9+TYwP4Zfs9tybTzcKa0BdmTQZS9pJkpY5E8jl/JXtvgWpICecIA+uMdTgRNhbGgScwmaWeqewl2",
+	"i3TIK61B2nLF0IIs2FFg+6xh0gJt5YUWc65Xx/uJDrt3viOkHzbpGC9RSUPuGP3BkXSDQBF7NOuUdQXz",
+	"urTtkDeSKilRUK9lXNvRWcJYym5QIt9H0qvjeGKQfpegb3hzQzc3Xth3ghrc8quUFhhCrmRhmBHOAcRt",
+	"wS1nS065FjbRat4I9IjbZTW/JysnqIWd7aSgVRMstPCjT5itfApD8d89T43l5RYdh9UOGiYazKwzLTbh",
+	"ogTKrtckcMrwHpiqMG/gRFVatFtlecIr9JN0StTmFGqbAZuI0oJ2GvQRNONlydy8YuFTT6qz9DWVQ4+e",
+	"WBFlsnqZA0E28EkjXrrp7n0tmq5TRw1s6DpkUtsd7ytvOt3i5xs6fVrKuUcN7pZvbuRZclzQF825qWvb",
+	"2iz1g9Ls6ub65AFWTqbLXCx4abJQwfbKMHKiGdWjJVVTzhf8XpSiJsB6aLdjEBaKgjEUqGAgJ0rnaP4w",
+	"JakOMcRu97RNjZ58UA8gU1IJ85/Othr/18nr4e0PJ/jm2HVZScMndbyYQkl+hAaDFblSDwJO2VWT4b4H",
+	"rkH7aaV1/YOQRU8YvSGI806gYEJesjG1iSlbzugbZkAWbq9zDHbhyDAM5Aeb4U9OpPAwWvScfHDW+d+o",
+	"w8TdA2oz6iIZq5UAhXkv7xXXrscNhUXtgMOMGyaVZSuwbOLswxkUzp43D2KxcP+sm0yLOz/srb6kf21H",
+	"s6BVzdPZRrgwHc5dn39qi72DZV/BS1PQeICi13SRYratTuIdLDfVnDylPuQhZaw6y3dSlaXjyUtmZmop",
+	"GRZ7KJmnrf+wZJvnSTyK726d6/vrN697Y9jbPa90QWMd8TxyTk0hTK5QHBUqr+Zu6+eqKgunxZ0t0+eI",
+	"7lC6YYSclkBBLyWZnWlVTWfs/QLk9Rv2WkkJObqeTWNbQtNPS0S2KigasiUJ3hINnXAplz+CBM1t2rvp",
+	"Cw2gy8640y8nvLIzFHJOvNoZzA2Uj9ATkc+5LIRj3ITOwfx2J2bgRNS9KlYorfKSi7mzztRkgqu9nIkS",
+	"4sFhLL8pKT1EsC4b+HB+ejuFWL+abAp97DyYdho/MZgpJa0So3kdCXfDljPFci4Zvo91hYYd1VxzJ/j8",
+	"eOdBhUTZtvrfvSmNiY8hmhObsw/enPnl9i1lgTdmUNJFTRYWcfrTMckA97zbsc5iVq1Kgh5Jh820B94w",
+	"SIu9o6XKuvsstU37CtbnyTjXtWTjiShhzNzziNucfKOIIVWwk4PDqX6MiskcXzjFfw8MCmGhYHR6pDE/",
+	"nPdwz41TLO67pNnRFNJ3lq3638P379gR/h/tnlzNnQymdJ3VXJTOMMJiK5POdlVYgbtXSLA3Qv0aw5gG",
+	"01TORo1pUygwl2iqYRST5w9oaLqp/ye1N95eaOAJkUVhbFyz/kXGAwqpOpGymsu0W9sJI0VPouqMVBpf",
+	"7BJNoPeSAz50KexTor2Hr559ytGkpEX1MzcP6AawUhhrLp3cLYGMKn9ei2wTSnyHPJqwp/sX9Vo+fS/L",
+	"VW/Fb7G5FvhZwTiy8MIIsnrtozHHC+XH0xB6M2+lc26L+vnuEaWIX7fFCeLmU8O7DcG9vtQPRf+I9a6L",
+	"vhNou9Zht7I8S1GWPqvCrNoug7zp3RlRelaSz7fV3z+zip766KXbc1v3pTa1r7yUOHnMcqA/aJdKP9yF",
+	"v4Wt/8mrQjhDJhs8CljiV3PA6GVKww0bB7cjqEsB0l4vkkv+BAHnI/i7nVAMsY05fwixxCjo0pdw2lwR",
+	"FNoEWZjmTJgFY9kRvzeqrCwwN3qMgeqmfmd1fMlEUdYtGNcEM0pJsnl3m3+fwPVxmJ6gSGrJQnJpH+q7",
+	"vXM1BWl3jOOFKERUXhB1GxO8WdkUH3v2Ssu+QM+dBV8UZtko9eqG00OyfWZoZBOlz8rtd64yazWYHEur",
+	"BmHnc6jx4Sq3P4QkI5QnzqcKw3hZqmWfj07hwyHk/oBgT0+tYKNhXDs5rp1ZQJ9esnutluiVFVot0Eem",
+	"sP+i5EKynz58uEkPADl+y8JH8ZS1swb1hqEoVGs+fTR/X9lbPCSRSk8Vns16y9/WQjOvUCScBCL9cvuW",
+	"WcUehRGWSfgU6sdub06EFFagdVSqqRM0wjAlT3epicVoZF5pYVdDRxbPshQz3eWosusFCYoLQN/Vvcys",
+	"XUQBz9dIxRpYgIjaQAvMqCLmLoRHm/1Iy4Bn/IUv7FknILpNblRqEgo0M8bZEu7r6K1zgJtE3EiO5PcY",
+	"7HJLRYekCshLrsGw8aeTOlq6Gl/4EEX4gfEQN8EY6kgejcnRHtMPTCoJGRvzys7csuZudcIzLlc+CH4i",
+	"ZJOFOD4Nw8EIF8ZtUMXwuYctuGDjzyOKf40GF59HWKk9GmSj4Mrgv2dC2tHgy5dxNpKIbsDG7j06F4Wl",
+	"8+hOzoH7wP5Cq6nmc3M6QpoLiwVIocb16uY68tBCYZLbYguQfCEGF4PvTs9Pv8Msmp0h/5z5M+t4fgJw",
+	"P9QkdvbewIluCiuTIRyhQ3x7fn4wbIgIHyABEPGBcj6GHVGyBwx6H8enFLqacL+VUz3UQ67xJ7KBCUdI",
+	"Bmu7xIQUPIV8UYfEDIZoHZJP4S5QDhWD6TmL1ThudKCPBNcpi6PU7gn6UU5WkyPlZuf2a3stWqda6yMG",
+	"4UDGQdah1cWXtrC1uoIvazzwzcH6bhIYPSwgYenohSghjnjPX/7XIci7xgf7s8GXrN5NZ5+JT78QU5Rg",
+	"E7r1FiYIbuJDyn2wHOxorJbyzluE44z96fw/jtd54w32UvNGjD/zWxIepobx2B0e5uPa4v9pfVo0kOL5",
+	"a0MNvdzanJERS4AZqf172AWikwN/gAWigRxggaihpNUp1fKJi1TZmV+p/oXB2GKDZYPIAMa2DgcUDA+M",
+	"mib1TCayExsjyfMcjKFwFfqDUqEviBEsWTfsvRyS1l5QG6s0FCMJMterhcUcclQxkDEKwPq4mE/OjyTS",
+	"D8+6mQs29rxyhyH2O38Gqxizoz+df3ecNc/nvHT+nX90fpyNZP2skniABZ98E3/kw1HNgzp/cVfJOo02",
+	"Zkd/Pv/2mCyJNqeSV/KrsLMXVTUtDJ6dVM3hzI2fIaVjhk29w3qFhT+sfuoruH2p/BDsSWMsr6usccdU",
+	"HofWjn6ydvFelquMDfkchsLCX9/yTxm74Xb21zOM5hzXJnsareuJG9h7EYOL3z7G29nNfpMrGW1ot0sT",
+	"G5oM62gjU8qqTgN7A7PrqVA9Wje/7M9c0P5Uko2JJtTm/8I2//r6/ZvvR9X5+bd/KcByUf71zfcfrq7f",
+	"jk9H8sMM7S1baemLy8nwpgQNFqd98pKdW9yYzdHO+5V7YyTDlsZCOW6dK6H5BL03IR9CimnOHyg/u3DN",
+	"G75ybgOdN4XSQGqH/QiE7kOLklYGv1egV4028Ec9+3VBBDT1lz8l/Ml0s0S3wR4NfXzBbRnXAiQtQPi0",
+	"KLnEpp+sv3rY//tPFKngNec5viQgoCfwvSKghLQCI9OmHetsqRHk0rwErk2sR9ivM5AjSSA5lYE7kEUj",
+	"WTCWUPP3egEJVhTQeTZkb+9r5Fxr4Qeza0SjT228r+xLeont2E2/BFfVPnL6dUPnPnH9MoK44T2/Zj6U",
+	"yqK4ymbOa0UtiAF9BOWkPs3V69ZHZWgv6tt3sbAS60bRlLh0L6Pzr2witCGGRblMRzie7fa1y0h8SaXQ",
+	"vobEbSEn4eNYgODzBP018OKOKL1O/LPPBMG50QuMDEM2xinfSWXv8HW00zI2JkVDv8Gdczzcr5brKdg7",
+	"+JQDFOaO51bpxoT0I8HB3dWICvj8T73uY1yYuKaVUmRuXjnzB8v+WU5iq+zTLSDQnhJ18Hr7arZKh6gM",
+	"3+azVMEuwsywsWOXMVsI6aTqRQN25twJJaeIQnhC8GUJYLORDAdhcdCVtKKkNglVrcZHwqINqwgp7ZS9",
+	"o2oxOrtmRpJmqZYS2Tejcijn+SDS2kyVWKQbV5Q6wqxYyfMHPN3GjRu5cYrFMeCYHVnNpZmA9ofQZ2LB",
+	"nIuFdYWs7ct45qTR3DlPGKmShdaQ+aiHwM/0O9KiVPkDFO5H/LPNzK6N53B5QkkR7t3B+PwFAnBrGH1f",
+	"2TVqFycnrTBfuuSr/p4tjOkMZnsLvzLMoy/utWX7ZfAZFsO1BHGHM7Cm8mUk4NddHV8ceqDlIbp0JSxW",
+	"3JHgaVd5PEHIVnaLWowCGKl9nq294Yto8XkqFvf2kCt9eBkQH/3+4+3+g3LX2wRvWdUKPzyFqzbIgaDa",
+	"TmrV1u+nvZflivDI0Rad89Wld5PgUajKY7Swe8jV3NmNxVzIln4Muk7JchVZcmEMd1aROUcKbZ1RP/gX",
+	"39dj/RcVShKWRKzns8zP/AEYlwoLE9qME1ZqK7vQW8gmhTS9samGCekgEXvzbsiubq7pXLn7I+BIslI8",
+	"AhMSHyTQPDcieK4Fh968G76kQ+aa71mnMB+0C5ezFVmKTTE1nqc5gNkek659PDWJhpqRSf/Jas4C3FWz",
+	"xoU0fb6ZL5Tr1TN/B1gYf67P13BTV1RtgDz2AKtw9IHGgqXE3ILx3ulIImSEYdyquch5Wa5Ok+XqyApY",
+	"N8stJSguovLZkTR8hUXc2O0G8E6mOQV6ZmqJEGyygKKdZUDQVVSVzTEaJ4Hcr0gZFEmkIP3PQuLEfK4h",
+	"GeJpWPPwWq8Ftfp1tV4NtJoKKbkHB7NyW4wv5Ba238rjBFVSM7mXZ2e4UU4izLkk7//qw90N1zrVuxNw",
+	"L+2D5Uy0QL+Wzl328RNcDCC52FGJ7QY7LFpzJD3vMmWKJVvIey/Dm60uvjJzrvedgpPEx0w6eYDYlPkB",
+	"wmS3sCi5B0og2evYN/R1dIULfXV1dXX8FEYN9WHJ+OSPYBEY6gXpiu0n6Ol+13PahPxeVbYBK1vy1aHT",
+	"DmvgUllrB3rQOF/KFsLE9XapcxVzX0ParINZGQvzLdmKGM0iaQENCW6lVtE0VCP5wsyUDQV8ONqQ+r5f",
+	"MW6wbrt+NJILjIXhxrxgY4/cMGao8JwSU2XRgFEIEiFjhHUY1woRkxZtYAvMHJ6yq3Co4JWPpZE9HpzU",
+	"AD5nrBucKC5H0vLpFIrwGRW0OqOw8Mk/oZkjJDsau2/HHts0qRTfCmN/bvAqOuZ5l5xc5zO3RSWfQ8YQ",
+	"+MX/+/qG8QD5ktGQPbhRgWPBo4yJFN7vfdm7b8/Pd84DGqqujVuqS9IDJoyaTDroMB+T7fdXovpjIH0z",
+	"8Z7ehhuv1hu3fJoxOJ2eun9dUPasr33Lp/s1j/5fzSOUAw5oQ4yQdRghgPR1qWscnm6v0Tm1vbrtwm+l",
+	"eo1Qfjb3m2QFpW3rw1ra1UCunjP8nzXaVX1gIByU/7gz/ylddNa+6ZWbPOqU/nIE26N5Dx6TaP0bvJJJ",
+	"zF3j36Rwafob9DA0iUb/fI4XP/lWz8/dRtzYy0t65zFUUkLdvZe+ckFNap47hJMe0PMI6R2hrREOiJCH",
+	"6GYmWWDXnRqqSInV+qnHvauft7TZWcCs6o/sUB1/OG80npkHWOEpfw2/n/y///N/xwjSq8oC9DEVmQUE",
+	"NecB4wEi5+ljMQr75fZtx8SND6ntEK/cnp/rHtR7GTO328tXLgBudZsycml0jd4+hIlLbTLOFh7NJpxP",
+	"pLtiUGXdY8Eni1eV4TmpHfi0jSbZYdTP9c2PG5PEFP4LQYgwQMIrIus0IO2M292N+zK9DR/tF05sbrL8",
+	"ZyV6/dQumbBsXqExGJZwyoV0Lqyz/jBp+qQVcs/DhQUYJzyZ81XN/H3eyosQ9Pxrba2D7af3sm7s+WI8",
+	"2h1nzqQ5kQFRMBXOuCIwRIJXd/uh0Hxpjtm9sjN2for/nZ2j0rm4ODvP2APAAo/PWeMjfTWWqjfq2CE3",
+	"3rBmku8b8+x5zHJ4DdAd4deuy/1KbPqLiURJF9QWY9/GqsXBxccG7t58FOFXYWdMKoaFHxMBZfsofbhn",
+	"QKolnRir/F2XztOki/MOysrtS0X+eFzcHt+X9YuN/xV5tj5uEdZOqmWG9UFOgNFRdWRdf57A//T1mFhD",
+	"QD3ot7kxooHsee+m8ubdkJX8Hkp2VIIlsNBCTIUH0pmtFjOQJnPm9lwZy/7yXYZ4fpgOcbJbaebNNl+2",
+	"Tp+0qpTY2A/yzvXejSgfdGO0USH+eBujPb4/lnAn9jmobU/xswbZfQ0N/Pgr7o4GgrbfenGMvG6q4BED",
+	"xCBtBX9aLI7NvyhvN/ZLjSb9B7Ve/Pj+TW0Xb+c2fP3KtGOR7IhiKXiFTclzX9tfG7dKfk2+D0jH6TIv",
+	"ns+Y5dNaJVAM3p+eIxyNV8a9QZx82UmOTCrDSx/tr6HNLJ9S0SnhXjT57A98OnU7bMZl0b5xwipUohjy",
+	"53XhsD8mqKsSA1nuHQ8M0N0tDB79lXBRq698fVBPJj3Gh/7DbiUc3b/pRhqCbW2iq9dvmUfff2pcB3oT",
+	"aVhcsw4lkVFgCa/EDodL6beeC+VDDvD18PYHZtUDSCfd3QcRxPJ6dAIGX/005YcaKvT5S/XrTCHgLC9L",
+	"IadPOhejWhCxyTX6QXUBpKk8x1hYsKOxW5Gxx2Oti2zxrEgb1HUk6VwJ18AmGlC6YEUqFaxLyO3YV/tz",
+	"qiAKsWXC1HUvQDGSDU51xsaFkjA+znz+F8uAKNRFpyVDeDprIbSOpIftJL5p46WSdOs5nhgB6r4g40S9",
+	"bGQgJ0kjpO7ncxPoFqSusagRhIy6iZhMtYC392E1HFOI6QavqAPq4d/4o1C8gUk/IMV/wEajJjFI57ib",
+	"CXt8yTQQRh0UhyF7KPbfUNbb3se0QbA0L1F+HAHZ16cpMS27DtzcSQTxUgMvVnfUS1PdtLFgPZ0gQinT",
+	"HH3ZXhTf0IPMIWIaOvufLqZ6K+TDEMrJ4N+urn0730e8ySfWX1Z4EObHGveVqjRChjj2kqySfsm7yqNb",
+	"7v6MTbDQ4F7YCKXRxSGK8PLbkERtbxP5MWbp+srlIFJ9wfQ6RHgK0uj9Ukagpi8LMRSjp/YiTR3AS3Nu",
+	"1slMVXodQN7xAp7Xe9qqTz3KNh628yvsDdAGobAvT3UTsAlfbKv5HnqISyN8Pn1dW85g9yjXRwTJfUx3",
+	"jqA9HG5zpTwu3qJi+GOclvLU6klK+ad9leMtBO26kOAx/IA1k4XwoUpfQnfRbBNqfSTp3GRBV1JhcBOR",
+	"I9xW5HjR2ZjexBrZUuQ2AAyxK8l8uGckPRWE94mhIDLEznKEf4F4hBqo+qz2NhARoGCE0N30G0JKrtvz",
+	"48t6hP746Sm79kccEKQda/Ti0fDiBKVJ3V5TfO4nkvaOIz49vCJq2v/Kamjz3qAVP9QOGfJHMnKjbUKa",
+	"LQJKynNY4B3Hu2wLcnnDvmjkzVleg72nTVz3+EUXNO7hn7KkBHffs66PoAuR2wMoFfMQl9vXdx41Gw73",
+	"anPxkuGPlOHeW+rh6tYGRH+B8A2ohRtLCCPXyil8OWYG/KEXG2AcKR4tUkrwNFlfexPhmG8psT1wvWlP",
+	"HamHiN+nqpPnVjzCBSMoeSbV8tINsLjwF+6cVMaTxzsN+PQy3BLfNwljuYVk4S51uAmnfttEI9z7/etI",
+	"Y6T8DV+/ZNVLB31/A7JoxiQswViKx1zWEHAe52+OVyA8fwPfRKagaSoit2Pl9dh8fdCjqW1ItbmGWAyN",
+	"IrlSsq4vJzXtHl6O5DjZ35i2cQhzN7GZpUyHK0fyaIOroDHg5fF3J0rfi6IA6T1c7MWoObghQmnglcEQ",
+	"/g64qd3TRgGBNTJlMEew/bwbeScd1+SlQFe7jsnXq7vc7hK9IPLqmnfEA/6Prtnyyfujo8UQ+9NPNV12",
+	"k6pzaa3/TriddRf/CuidrQXYCbhzA7HjEllz9rl9WceXM5+D7Ke4T27eRt/tRPTOrSAHJ7sfV3HI9G0o",
+	"OF7Cfau0+On5py3U14BQ8r3Ev8Xnfzja07AOQXtq6UVIH19mkTSUCeIMYQJqyD8qy2jSgi00gyOlM6+n",
+	"64tw/ZcZ+0dlLIWglYTjtNE8bHCvXg6RL7rgoxdSgIbRNrEOEwGqTZAExtfuqcHw8dln/69tmG2hfCAs",
+	"JC5D3j3n7J+uhebJABKWrB9cwe7ViqnKskf1AMMaGHD7tqzn8hI70g3mIBvSNZSiwPNWdDv4Yet2qBfd",
+	"Iq2eNgMgdpP9BwM87Fw4msWYh6EGJldVuMDQG/OxOIrXgf7ejIbY55m843N/3BaDRlAwHl8kSuU1eHuM",
+	"G4gTf5UUv1cgwRh2DxOl43vFnOWPnll751FGbL3YM4sfWf7gvY0URBTZp+07xF7S+u/cG/p1HYBE52kf",
+	"4ECIb+u3LnTyH30cRpo3Atz04E6tK1q3SO8A699crFtfFV6fuaVj33czbpoaLwpXXzJq17knc0UR1nlQ",
+	"aemzVl0m2i66O9P517qk4SlL2Qu1Gd/BQFU1Hq97DnS8//31m9dhudwPd0oUuU9W1CJEktDxYTXc+OGb",
+	"SBT03dyQuk7wq6ziS9V/P0HWnH9dWRNqwQ8jb+pC8GfKmzaMx+fuZVm/ffySNTdy/fbRLSKdaCYWqXQ5",
+	"uBh4GHu+EGeP32D5ph/E+t1rvA09EnAxQtwfr4EH58qAzPFWNsrURyYgYYCsx6JbAMhZC/z4CGtWMwKz",
+	"czZ7dNNkxsJFkxnz90xmjK6ZzBhV8BxH9bOIodzCFKIOoxESBuT6jbNBDscZTOmU+/Epu0U8rUYEJHFJ",
+	"RrL+9LK5NcyEW+vGiUrmMZolvDTKfYAnSTkilxgl2XKmDKSjnEwtZaucmEKJfoaNm5j1w8t1yRLE4lq2",
+	"JY4fo2j7hxIyOrXsK/3Wr7WKGveh41QpSJMqjN6vE+FrWiQGs1oDaItaKGSqwytSm3hpZQB9dRKUKrDq",
+	"Qkhf2Rg1F1VHrLc6bC5FxJKuyjZFs/UNni1n45T9Ldxd6M/MjaSdaVVNZ91LKY7CLRROy5xhan+cMTfl",
+	"QmjILZ1OWnBtqQthRvLq5vqY+SOpqXs16uFJhOJfpYHoR5KQ6C89NF0lsaLBK4lgz6NqxPtF6AggtCf+",
+	"yoxkVDh8hNtn/OP3H9jZHMbHoe5+/F8n7q2TDwotZILRP2VDpLLBVkdyfFXZmdLiv3FjXbC/odxjo+r8",
+	"/Lt8bZL4M4wDijRO2dn6TKqolLm1cdDb+/Lxy/8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -10,10 +10,13 @@ import (
 
 	"headway/backend/auth"
 	"headway/backend/config"
+	"headway/backend/dns"
 	"headway/backend/headscale"
 	"headway/backend/identity"
+	"headway/backend/keys"
 	"headway/backend/machines"
 	"headway/backend/oidc"
+	"headway/backend/policy"
 	"headway/backend/store"
 	"headway/backend/tailnet"
 )
@@ -25,6 +28,9 @@ type Services struct {
 	Auth      *auth.Service
 	Identity  *identity.Service
 	Machines  *machines.Service
+	Keys      *keys.Service
+	Policy    *policy.Service
+	DNS       *dns.Service
 	OIDC      *oidc.Provider // nil when single sign-on is not configured
 }
 
@@ -68,6 +74,9 @@ func Build(ctx context.Context, cfg *config.Config, db *store.Store, logger *slo
 		Auth:      authService,
 		Identity:  identity.New(identityOptions),
 		Machines:  machines.New(hs, machines.FromTailnet(tn), logger),
+		Keys:      keys.New(hs, keys.FromTailnet(tn), cfg.Headscale.APIKey.Reveal(), logger),
+		Policy:    policy.New(hs, logger),
+		DNS:       dns.New(cfg.Headscale.ConfigPath, cfg.Headscale.RestartCommand, logger),
 		OIDC:      provider,
 	}, nil
 }

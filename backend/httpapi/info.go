@@ -18,6 +18,11 @@ func (s *server) GetInfo(ctx context.Context, _ api.GetInfoRequestObject) (api.G
 		if v := s.hsVersion.get(ctx, s.headscale.Version); v != "" {
 			status.Version = &v
 		}
+		// Cached by the keys service, so this asks Headscale at most every few minutes.
+		if expires, known, err := s.keys.OwnKeyExpiry(ctx); err == nil && known {
+			soon := time.Until(expires) < apiKeyWarning
+			status.ApiKeyExpiresAt, status.ApiKeyExpiresSoon = &expires, &soon
+		}
 	} else {
 		// The cause names internal addresses; anonymous callers get only the verdict.
 		reason := "Headscale did not answer. Headway's log has the details."
@@ -39,6 +44,9 @@ func (s *server) headscaleAnswers() bool {
 	snap := s.tailnet.Snapshot()
 	return !snap.FetchedAt.IsZero() && !snap.Stale
 }
+
+// apiKeyWarning is how long before its API key expires Headway starts warning.
+const apiKeyWarning = 30 * 24 * time.Hour
 
 // versionCacheTTL bounds how often Headscale's version is asked for; it changes only on upgrades.
 const versionCacheTTL = time.Minute

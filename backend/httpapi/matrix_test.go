@@ -42,6 +42,14 @@ var walkBodies = map[string]any{
 	"SetMachineTags":      api.MachineTags{Tags: []string{"tag:walk"}},
 	"SetMachineRoutes":    api.MachineRoutes{Routes: []string{}},
 	"SetMachineExitNode":  api.MachineExitNode{Enabled: false},
+	// An expiry in the past, a stale version, and no DNS files: refused after the gate.
+	"CreatePreAuthKey": api.CreatePreAuthKey{Expiration: time.Now().Add(-time.Hour)},
+	"CreateAPIKey":     api.CreateAPIKey{Expiration: time.Now().Add(-time.Hour)},
+	"SetPolicy":        api.SetPolicy{Policy: "{}", BaseVersion: "stale"},
+	"CheckPolicy":      api.CheckPolicy{Policy: "{}"},
+	"SetDNS": api.DNSSettings{BaseDomain: "walk.test", MagicDns: true, GlobalNameservers: []string{},
+		SplitNameservers: map[string][]string{}, SearchDomains: []string{}},
+	"SetExtraRecords": api.ExtraRecords{Records: []api.ExtraRecord{}},
 }
 
 // walkParams fills path and query parameters, by name. Ids name nothing.
@@ -50,6 +58,8 @@ var walkParams = map[string]string{
 	"headscaleUserId": "999999",
 	"machineId":       "999999",
 	"registrationId":  "no-such-registration",
+	"preAuthKeyId":    "999999",
+	"prefix":          "nosuchprefix",
 	"sessionId":       "no-such-session",
 	"code":            "sign_in_not_allowed",
 }

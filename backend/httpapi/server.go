@@ -17,9 +17,12 @@ import (
 	"headway/backend/app"
 	"headway/backend/auth"
 	"headway/backend/config"
+	"headway/backend/dns"
 	"headway/backend/identity"
+	"headway/backend/keys"
 	"headway/backend/machines"
 	"headway/backend/oidc"
+	"headway/backend/policy"
 	"headway/backend/tailnet"
 )
 
@@ -59,6 +62,9 @@ type server struct {
 	tailnet   *tailnet.Tailnet
 	hsVersion versionCache
 	machines  *machines.Service
+	keys      *keys.Service
+	policy    *policy.Service
+	dns       *dns.Service
 	oidc      *oidc.Provider
 	metrics   Metrics
 	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
@@ -88,7 +94,8 @@ func New(d Deps) (http.Handler, error) {
 	}
 	s := &server{
 		logger: d.Logger, cfg: d.Config, version: d.Version, db: d.DB, headscale: d.Services.Headscale,
-		auth: d.Services.Auth, identity: d.Services.Identity, tailnet: d.Services.Tailnet, machines: d.Services.Machines, oidc: d.Services.OIDC,
+		auth: d.Services.Auth, identity: d.Services.Identity, tailnet: d.Services.Tailnet, machines: d.Services.Machines,
+		keys: d.Services.Keys, policy: d.Services.Policy, dns: d.Services.DNS, oidc: d.Services.OIDC,
 		origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
 		metrics: d.Metrics,
 	}

@@ -231,7 +231,8 @@ func TestOwnPreAuthKeys(t *testing.T) {
 	for _, id := range []string{bobKey.ID, tagOnly.ID, "9999", "x"} {
 		wantError(t, "ExpirePreAuthKey(alice, "+id+")", f.svc.ExpirePreAuthKey(ctx, alice, id), "forbidden", 403)
 	}
-	wantError(t, "ExpirePreAuthKey(unlinked)", f.svc.ExpirePreAuthKey(ctx, keys.Caller{}, own.ID), "forbidden", 403)
+	// Unlinked: the same explanation as when creating one.
+	wantError(t, "ExpirePreAuthKey(unlinked)", f.svc.ExpirePreAuthKey(ctx, keys.Caller{}, own.ID), "not_linked", 409)
 	if err := f.svc.ExpirePreAuthKey(ctx, alice, own.ID); err != nil {
 		t.Fatalf("ExpirePreAuthKey(alice, own) error = %v", err)
 	}

@@ -226,7 +226,7 @@ func (s *Service) ExpirePreAuthKey(ctx context.Context, c Caller, id string) err
 	op := "expire pre-auth key " + truncate(id, 32)
 	if !c.AnyUser {
 		if c.HeadscaleUserID == "" {
-			return ErrForbidden
+			return ErrNotLinked
 		}
 		all, err := s.hs.ListPreAuthKeys(ctx)
 		if err != nil {

@@ -560,6 +560,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/preauthkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pre-auth keys, filtered
+         * @description People without `generate_authkeys` see only the keys of their own Headscale user.
+         */
+        get: operations["listPreAuthKeys"];
+        put?: never;
+        /**
+         * Create a pre-auth key for a user, or tag-only
+         * @description `generate_authkeys` creates keys for anyone and tag-only keys;
+         *     `generate_own_authkeys` only for the caller's own linked Headscale user
+         *     (`not_linked` (409) when there is none, `forbidden` (403) for someone else's).
+         *     The full key is in this answer only. Error codes `expiration_invalid`, `tag_invalid` (400).
+         */
+        post: operations["createPreAuthKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/preauthkeys/{preAuthKeyId}/expire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Expire a pre-auth key now */
+        post: operations["expirePreAuthKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apikeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Headscale API keys */
+        get: operations["listAPIKeys"];
+        put?: never;
+        /**
+         * Create a Headscale API key
+         * @description The expiration is required. The full key is in this answer only.
+         */
+        post: operations["createAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apikeys/{prefix}/expire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Expire a Headscale API key now
+         * @description Refused for the key Headway itself uses (`own_api_key`, 409).
+         */
+        post: operations["expireAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apikeys/{prefix}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a Headscale API key
+         * @description Refused for the key Headway itself uses (`own_api_key`, 409).
+         */
+        delete: operations["deleteAPIKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ACL policy (HuJSON), with its version for a safe save */
+        get: operations["getPolicy"];
+        /**
+         * Save the ACL policy after Headscale accepts it
+         * @description `baseVersion` is the `version` the edit started from: when the policy
+         *     changed since, nothing is saved (`policy_conflict`, 409). An invalid
+         *     policy is refused with Headscale's message and, where given, its line
+         *     and column (`policy_invalid`, 400); nothing changes. In file mode the
+         *     policy is read-only (`policy_read_only`, 409).
+         */
+        put: operations["setPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/policy/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask Headscale whether a policy is valid, without saving it */
+        post: operations["checkPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * DNS settings from Headscale's configuration file, and extra records
+         * @description Headscale has no DNS API; its DNS settings live in its configuration file (`headscale.config_path`).
+         */
+        get: operations["getDNS"];
+        /**
+         * Change DNS settings in Headscale's configuration file
+         * @description Keeps every comment and every other key of the file, validates first,
+         *     writes atomically. Headscale reads the file only at start: the answer
+         *     says whether `headscale.restart_command` ran and how it ended.
+         *     Error codes `dns_not_configured`, `dns_read_only` (409), `dns_invalid` (400).
+         */
+        put: operations["setDNS"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dns/extra-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the extra DNS records (A and AAAA)
+         * @description Written atomically to Headscale's `dns.extra_records_path` file, which Headscale watches and applies live. Error codes `extra_records_not_configured` (409), `record_invalid` (400).
+         */
+        put: operations["setExtraRecords"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -601,6 +795,13 @@ export interface components {
             publicUrl: string;
             /** @description Why Headscale is unreachable, when it is. */
             error?: string;
+            /**
+             * Format: date-time
+             * @description When the API key Headway uses expires, once known.
+             */
+            apiKeyExpiresAt?: string;
+            /** @description Whether that key expires within 30 days (or has expired); the interface warns owners and admins. */
+            apiKeyExpiresSoon?: boolean;
         };
         SignInMethods: {
             oidc: components["schemas"]["OIDCStatus"];
@@ -805,6 +1006,123 @@ export interface components {
         };
         RenameHeadscaleUser: {
             name: string;
+        };
+        PreAuthKey: {
+            id: string;
+            /** @description Masked in lists; whole only in the answer that created it. */
+            key: string;
+            user?: components["schemas"]["MachineUser"];
+            tagOnly: boolean;
+            aclTags: string[];
+            reusable: boolean;
+            ephemeral: boolean;
+            used: boolean;
+            expired: boolean;
+            /** Format: date-time */
+            expiration?: string;
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        PreAuthKeyList: {
+            preAuthKeys: components["schemas"]["PreAuthKey"][];
+        };
+        CreatePreAuthKey: {
+            /** @description The Headscale user id; absent for a tag-only key. */
+            user?: string;
+            aclTags?: string[];
+            /** Format: date-time */
+            expiration: string;
+            reusable?: boolean;
+            ephemeral?: boolean;
+        };
+        APIKey: {
+            id: string;
+            prefix: string;
+            /** Format: date-time */
+            expiration?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            lastSeen?: string;
+            expired: boolean;
+            /** @description Whether this is the key Headway itself uses. */
+            usedByHeadway: boolean;
+        };
+        APIKeyList: {
+            apiKeys: components["schemas"]["APIKey"][];
+        };
+        CreateAPIKey: {
+            /** Format: date-time */
+            expiration: string;
+        };
+        NewAPIKey: {
+            apiKey: string;
+            /** Format: date-time */
+            expiration: string;
+        };
+        Policy: {
+            /** @description HuJSON (JSON with comments and trailing commas). */
+            policy: string;
+            /** @description Changes whenever the policy does; send it back as `baseVersion`. */
+            version: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /**
+             * @description In `file` mode Headscale reads the policy from a file and it cannot be edited here.
+             * @enum {string}
+             */
+            mode: "database" | "file";
+        };
+        SetPolicy: {
+            policy: string;
+            baseVersion: string;
+        };
+        CheckPolicy: {
+            policy: string;
+        };
+        PolicyCheck: {
+            valid: boolean;
+            message?: string;
+            line?: number;
+            column?: number;
+        };
+        DNSSettings: {
+            baseDomain: string;
+            magicDns: boolean;
+            globalNameservers: string[];
+            splitNameservers: {
+                [key: string]: string[];
+            };
+            searchDomains: string[];
+            overrideLocalDns: boolean;
+        };
+        DNS: {
+            /** @description Whether Headscale's configuration file is readable (`headscale.config_path`). */
+            configured: boolean;
+            writable: boolean;
+            settings?: components["schemas"]["DNSSettings"];
+            /** @description Whether Headscale's `dns.extra_records_path` is set and its file writable. */
+            extraRecordsConfigured: boolean;
+            extraRecords?: components["schemas"]["ExtraRecord"][];
+            /** @description How to enable what is missing. */
+            hint?: string;
+        };
+        DNSSaved: {
+            restartRequired: boolean;
+            /** @description The result of `headscale.restart_command`, when set. */
+            restart?: {
+                ok: boolean;
+                output: string;
+            };
+        };
+        ExtraRecord: {
+            name: string;
+            /** @enum {string} */
+            type: "A" | "AAAA";
+            value: string;
+        };
+        ExtraRecords: {
+            records: components["schemas"]["ExtraRecord"][];
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "network_admin" | "it_admin" | "auditor" | "viewer" | "member";
@@ -1611,6 +1929,311 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Machine"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listPreAuthKeys: {
+        parameters: {
+            query?: {
+                /** @description A Headscale user id. */
+                user?: string;
+                tagOnly?: boolean;
+                /** @description active: usable now; used: single-use keys already used; expired. */
+                state?: "active" | "used" | "expired";
+                reusable?: boolean;
+                ephemeral?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, newest first; the key itself masked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreAuthKeyList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createPreAuthKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePreAuthKey"];
+            };
+        };
+        responses: {
+            /** @description The new key, in full. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreAuthKey"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    expirePreAuthKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                preAuthKeyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Expired. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listAPIKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys (prefixes only). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAPIKey"];
+            };
+        };
+        responses: {
+            /** @description The new key, in full. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewAPIKey"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    expireAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prefix: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Expired. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    deleteAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                prefix: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPolicy"];
+            };
+        };
+        responses: {
+            /** @description The saved policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    checkPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckPolicy"];
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyCheck"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDNS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings, or why they cannot be shown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DNS"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setDNS: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DNSSettings"];
+            };
+        };
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DNSSaved"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    setExtraRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtraRecords"];
+            };
+        };
+        responses: {
+            /** @description The records now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtraRecords"];
                 };
             };
             default: components["responses"]["Error"];
