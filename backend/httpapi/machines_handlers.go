@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"time"
@@ -22,20 +23,21 @@ func (s *server) ListMachines(ctx context.Context, req api.ListMachinesRequestOb
 	}
 	snap := s.tailnet.Snapshot()
 	now := time.Now()
-	page, total := snap.Machines(query, now)
 	caller := machineCaller(ctx)
-	out := api.MachinePage{
-		Machines: make([]api.Machine, 0, len(page)),
-		Total:    total,
-		Page:     query.Page,
-		PageSize: query.PageSize,
-		DataAge:  float32(snap.Age(now).Seconds()),
-		Stale:    snap.Stale,
+	cached, err := s.pages.page(snap, query, caller, func() (cachedPage, error) {
+		page, total := snap.Machines(query, now)
+		out := make([]api.Machine, 0, len(page))
+		for _, node := range page {
+			out = append(out, s.machineOut(snap, caller, node, now))
+		}
+		encoded, err := json.Marshal(out)
+		return cachedPage{machines: encoded, total: total}, err
+	})
+	if err != nil {
+		return nil, err
 	}
-	for _, n := range page {
-		out.Machines = append(out.Machines, s.machineOut(snap, caller, n, now))
-	}
-	return api.ListMachines200JSONResponse(out), nil
+	return machinePage{cachedPage: cached, page: query.Page, pageSize: query.PageSize,
+		dataAge: snap.Age(now), stale: snap.Stale}, nil
 }
 
 // GetMachine answers one machine from the shared snapshot.

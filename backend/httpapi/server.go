@@ -61,6 +61,7 @@ type server struct {
 	identity  *identity.Service
 	tailnet   *tailnet.Tailnet
 	hsVersion versionCache
+	pages     pageCache
 	machines  *machines.Service
 	keys      *keys.Service
 	policy    *policy.Service
