@@ -100,7 +100,7 @@ test-go: frontend/dist/index.html headscale headscale-old tailscale ## Go unit a
 test-frontend: frontend/node_modules/.package-lock.json ## type check, lint and unit tests of the web interface
 	cd frontend && npm run typecheck && npm run lint && npm test
 
-test-e2e: build headscale ## browser tests in Chromium against the real binary
+test-e2e: build headscale tailscale ## browser tests in Chromium against the real binary
 	HEADSCALE_BIN=$(HEADSCALE_BIN) deploy/local/e2e.sh
 
 # `make bench`: the Go micro-benchmarks (of the packages that have any), then
