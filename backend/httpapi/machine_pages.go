@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,31 +14,35 @@ import (
 	"headway/backend/tailnet"
 )
 
-// maxCachedPages bounds the encoded pages kept for one snapshot.
+// maxCachedPages bounds the answers kept for one snapshot.
 const maxCachedPages = 256
 
-// pageCache keeps the JSON of machine lists already answered from the current
-// snapshot, so that the many people and scripts looking at the same list
-// share one encoding until the snapshot changes (at most one refresh
-// interval, or at once after a change made through Headway).
+// machinesRoute is the list whose answers the page cache compresses itself.
+const machinesRoute = "/admin/api/v1/machines"
+
+// pageCache keeps whole answers of the machines list, plain and gzipped, for
+// the current snapshot: the many people and scripts looking at the same list
+// share one encoding and one compression until the snapshot changes (at most
+// one refresh interval, or at once after a change made through Headway) or
+// the data's age, given in whole seconds, ticks over.
 type pageCache struct {
 	mu      sync.Mutex
 	snap    *tailnet.Snapshot
-	entries map[string]cachedPage
+	entries map[string]*cachedPage
 }
 
-// cachedPage is one encoded page and how many machines matched in all.
+// cachedPage is one answer; its gzipped form is made on first demand.
 type cachedPage struct {
-	machines []byte
-	total    int
+	body     []byte
+	gzipOnce sync.Once
+	gzipped  []byte
 }
 
-// page returns one encoded page, encoding it with encode on a miss.
-func (c *pageCache) page(snap *tailnet.Snapshot, q tailnet.Query, caller machines.Caller, encode func() (cachedPage, error)) (cachedPage, error) {
-	key := pageKey(q, caller)
+// answer returns the cached answer for the query, building it with build on a miss.
+func (c *pageCache) answer(snap *tailnet.Snapshot, key string, build func() ([]byte, error)) (*cachedPage, error) {
 	c.mu.Lock()
 	if c.snap != snap || len(c.entries) >= maxCachedPages {
-		c.snap, c.entries = snap, map[string]cachedPage{}
+		c.snap, c.entries = snap, map[string]*cachedPage{}
 	}
 	if p, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -43,10 +50,11 @@ func (c *pageCache) page(snap *tailnet.Snapshot, q tailnet.Query, caller machine
 	}
 	c.mu.Unlock()
 
-	p, err := encode()
+	body, err := build()
 	if err != nil {
-		return cachedPage{}, err
+		return nil, err
 	}
+	p := &cachedPage{body: body}
 	c.mu.Lock()
 	if c.snap == snap {
 		c.entries[key] = p
@@ -55,8 +63,20 @@ func (c *pageCache) page(snap *tailnet.Snapshot, q tailnet.Query, caller machine
 	return p, nil
 }
 
-// pageKey names a query and what the caller may manage (canManage differs by caller).
-func pageKey(q tailnet.Query, c machines.Caller) string {
+func (p *cachedPage) gzip() []byte {
+	p.gzipOnce.Do(func() {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed) // a valid level cannot fail
+		_, _ = zw.Write(p.body)                          // writes to a bytes.Buffer cannot fail
+		_ = zw.Close()
+		p.gzipped = b.Bytes()
+	})
+	return p.gzipped
+}
+
+// pageKey names a query, what the caller may manage (canManage differs by
+// caller) and the data's age in whole seconds (it is part of the answer).
+func pageKey(q tailnet.Query, c machines.Caller, age time.Duration) string {
 	flag := func(b *bool) string {
 		if b == nil {
 			return "-"
@@ -68,31 +88,33 @@ func pageKey(q tailnet.Query, c machines.Caller) string {
 		who = "all"
 	}
 	return strings.Join([]string{q.Search, q.Status, q.UserID, q.Tag, flag(q.Routes), flag(q.ExitNode), q.Sort,
-		strconv.FormatBool(q.Desc), strconv.Itoa(q.Page), strconv.Itoa(q.PageSize), who}, "\x00")
+		strconv.FormatBool(q.Desc), strconv.Itoa(q.Page), strconv.Itoa(q.PageSize), who,
+		strconv.Itoa(int(age / time.Second))}, "\x00")
 }
 
-// machinePage is a MachinePage whose machines are already encoded.
+// machinePage writes a cached answer, compressed when the client accepts it.
 type machinePage struct {
-	cachedPage
-	page, pageSize int
-	dataAge        time.Duration
-	stale          bool
+	*cachedPage
+	gzip bool
 }
 
 func (p machinePage) VisitListMachinesResponse(w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Add("Vary", "Accept-Encoding")
+	body := p.body
+	if p.gzip && len(body) >= gzipMinLength {
+		w.Header().Set("Content-Encoding", "gzip")
+		body = p.cachedPage.gzip()
+	}
 	w.WriteHeader(http.StatusOK)
-	var b strings.Builder
-	b.WriteString(`{"dataAge":`)
-	b.WriteString(strconv.FormatFloat(p.dataAge.Seconds(), 'f', 3, 64))
-	b.WriteString(`,"page":` + strconv.Itoa(p.page) + `,"pageSize":` + strconv.Itoa(p.pageSize))
-	b.WriteString(`,"stale":` + strconv.FormatBool(p.stale) + `,"total":` + strconv.Itoa(p.total) + `,"machines":`)
-	if _, err := w.Write([]byte(b.String())); err != nil {
-		return err
-	}
-	if _, err := w.Write(p.machines); err != nil {
-		return err
-	}
-	_, err := w.Write([]byte("}\n"))
+	_, err := w.Write(body)
 	return err
+}
+
+type acceptsGzipKey struct{}
+
+// acceptsGzip reports whether the client said it takes gzip.
+func acceptsGzip(ctx context.Context) bool {
+	v, _ := ctx.Value(acceptsGzipKey{}).(bool)
+	return v
 }

@@ -24,20 +24,26 @@ func (s *server) ListMachines(ctx context.Context, req api.ListMachinesRequestOb
 	snap := s.tailnet.Snapshot()
 	now := time.Now()
 	caller := machineCaller(ctx)
-	cached, err := s.pages.page(snap, query, caller, func() (cachedPage, error) {
+	age := snap.Age(now).Truncate(time.Second)
+	cached, err := s.pages.answer(snap, pageKey(query, caller, age), func() ([]byte, error) {
 		page, total := snap.Machines(query, now)
-		out := make([]api.Machine, 0, len(page))
-		for _, node := range page {
-			out = append(out, s.machineOut(snap, caller, node, now))
+		out := api.MachinePage{
+			Machines: make([]api.Machine, 0, len(page)),
+			Total:    total,
+			Page:     query.Page,
+			PageSize: query.PageSize,
+			DataAge:  float32(age.Seconds()),
+			Stale:    snap.Stale,
 		}
-		encoded, err := json.Marshal(out)
-		return cachedPage{machines: encoded, total: total}, err
+		for _, node := range page {
+			out.Machines = append(out.Machines, s.machineOut(snap, caller, node, now))
+		}
+		return json.Marshal(out)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return machinePage{cachedPage: cached, page: query.Page, pageSize: query.PageSize,
-		dataAge: snap.Age(now), stale: snap.Stale}, nil
+	return machinePage{cachedPage: cached, gzip: acceptsGzip(ctx)}, nil
 }
 
 // GetMachine answers one machine from the shared snapshot.

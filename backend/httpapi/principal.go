@@ -50,6 +50,7 @@ func metaFrom(ctx context.Context) auth.ClientMeta {
 // anonymous (and is cleared).
 func (s *server) identify(c echo.Context) (*auth.Principal, error) {
 	ctx := context.WithValue(c.Request().Context(), metaKey{}, clientMeta(c))
+	ctx = context.WithValue(ctx, acceptsGzipKey{}, strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip"))
 	if cookie, err := c.Cookie(loginErrorCookie); err == nil {
 		ctx = context.WithValue(ctx, loginErrorKey{}, cookie.Value)
 	}

@@ -48,6 +48,9 @@ type Deps struct {
 	Metrics  Metrics // nil when metrics are off
 }
 
+// gzipMinLength is the smallest answer worth compressing.
+const gzipMinLength = 1024
+
 // maxBodySize bounds request bodies; the largest legitimate one is an ACL policy.
 const maxBodySize = "2M"
 
@@ -116,7 +119,10 @@ func New(d Deps) (http.Handler, error) {
 	e.Use(middleware.BodyLimit(maxBodySize))
 	// Fast compression for anything worth it: a full machine list shrinks
 	// about tenfold, and level 1 costs little CPU next to encoding the JSON.
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 1024}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: gzipMinLength,
+		// The machines list caches its answers compressed and compresses them itself.
+		Skipper: func(c echo.Context) bool { return c.Path() == machinesRoute && c.Request().Method == http.MethodGet },
+	}))
 
 	e.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/admin/") })
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/admin/") })

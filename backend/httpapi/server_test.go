@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -283,5 +285,58 @@ func TestCompressesLargeResponses(t *testing.T) {
 	resp = s.do(t, http.MethodGet, "/admin/healthz", nil)
 	if got := resp.Header.Get("Content-Encoding"); got != "" {
 		t.Errorf("a tiny answer got Content-Encoding %q, want none", got)
+	}
+}
+
+func TestMachineListCompressedOnceAndDecodable(t *testing.T) {
+	s := startServer(t)
+	s.headscale.CreateUser(t, "gzip-user")
+	for _, name := range []string{"gz-a", "gz-b", "gz-c"} {
+		hstest.AddDebugNode(t, s.headscale, "gzip-user", name)
+	}
+	if err := s.services.Tailnet.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	get := func(acceptGzip bool) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/admin/api/v1/machines", nil)
+		req.Header.Set("Authorization", "Bearer "+s.headscale.APIKey)
+		if acceptGzip {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+
+	resp, zipped := get(true)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("GET /machines accepting gzip = %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, plain := get(false)
+	if resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a client that does not accept gzip got Content-Encoding %q", resp.Header.Get("Content-Encoding"))
+	}
+	var page struct {
+		Machines []struct{ GivenName string }
+		Total    int
+	}
+	if err := json.Unmarshal(unzipped, &page); err != nil || page.Total != 3 || len(page.Machines) != 3 {
+		t.Fatalf("gzipped answer = %s (%v), want 3 machines", unzipped, err)
+	}
+	if !bytes.Equal(unzipped, plain) {
+		t.Errorf("the gzipped and plain answers differ:\n%s\n%s", unzipped, plain)
 	}
 }
