@@ -18,6 +18,7 @@
 HEADWAY_ROOT="${HEADWAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 HEADWAY_DATA_DIR="${HEADWAY_DATA_DIR:-$HEADWAY_ROOT/.data}"
 HEADSCALE_VERSION="${HEADSCALE_VERSION:-v0.29.2}"
+TAILSCALE_VERSION="${TAILSCALE_VERSION:-v1.101.0-pre}"
 DEVIDP_BIN="${DEVIDP_BIN:-$HEADWAY_ROOT/bin/devidp}"
 
 # ---------------------------------------------------------------- messages

@@ -2,7 +2,7 @@
 // Headway, in the system Chromium. Environment: see smoke.test.ts.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymousMe, baseUrl, launchBrowser, seriousA11yViolations, strictPage, visible } from './support';
+import { anonymousMe, baseUrl, expectHeadscaleReachable, launchBrowser, seriousA11yViolations, strictPage, visible } from './support';
 
 let browser: Browser;
 
@@ -62,6 +62,8 @@ describe(`the API reference at ${baseUrl}/admin/api/docs`, () => {
     const { context, page, problems } = await strictPage(browser, { expectedStatus: [anonymousMe] });
     try {
       await page.goto(`${baseUrl}/admin/login`);
+      // Let the page's own requests finish, so leaving it cancels none of them.
+      await expectHeadscaleReachable(page);
       const link = page.getByRole('link', { name: 'API reference' });
       await visible(page, link, 'the "API reference" link');
       await link.click();

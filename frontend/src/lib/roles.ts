@@ -37,6 +37,7 @@ export const allCapabilities: readonly string[] = [
   'generate_authkeys',
   'generate_own_authkeys',
   'read_audit',
+  'manage_apikeys',
   'owner',
 ];
 

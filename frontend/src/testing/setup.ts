@@ -37,3 +37,18 @@ if (typeof HTMLDialogElement !== 'undefined' && !('showModal' in HTMLDialogEleme
     },
   });
 }
+
+// jsdom does no layout: CodeMirror measures text through Range rectangles,
+// which jsdom's Range lacks. Empty rectangles are enough for its logic.
+if (typeof Range !== 'undefined' && !('getClientRects' in Range.prototype)) {
+  const empty = () => new DOMRect(0, 0, 0, 0);
+  Object.assign(Range.prototype, {
+    getClientRects: () => Object.assign([] as DOMRect[], { item: () => null }),
+    getBoundingClientRect: empty,
+  });
+}
+
+// Nor has it document.execCommand, which CodeMirror calls in a shadow root.
+if (typeof document !== 'undefined' && !('execCommand' in document)) {
+  Object.assign(document, { execCommand: () => false });
+}

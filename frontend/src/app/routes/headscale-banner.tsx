@@ -1,6 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useSyncExternalStore } from 'react';
-import { type Me, useMe } from '@/features/auth/api/get-me';
+import { Link } from 'react-router';
+import { type Me, can, useMe } from '@/features/auth/api/get-me';
+import { useInfo } from '@/features/system/api/get-info';
 import { ApiError } from '@/lib/api';
 
 type Problem = 'headscale_key_invalid' | 'headscale_unavailable' | '';
@@ -64,4 +66,26 @@ export function HeadscaleBanner() {
     );
   }
   return null;
+}
+
+/**
+ * ApiKeyExpiryBanner warns those who manage API keys (owners and admins) that
+ * the key Headway uses to reach Headscale expires within 30 days. (Once it
+ * has expired, Headscale refuses it and HeadscaleBanner says so.)
+ */
+export function ApiKeyExpiryBanner() {
+  const me = useMe();
+  const info = useInfo();
+  const headscale = info.data?.headscale;
+  if (!me.data || !can(me.data, 'manage_apikeys') || !headscale?.apiKeyExpiresSoon) return null;
+  const at = headscale.apiKeyExpiresAt ? new Date(headscale.apiKeyExpiresAt) : undefined;
+  const date = at && !Number.isNaN(at.getTime()) ? at.toLocaleDateString() : undefined;
+  return (
+    <div role="status" className="site-banner alert alert--warning">
+      <p>
+        Headway&apos;s Headscale API key expires{date ? ` on ${date}` : ' soon'} — create a new one and set <code>headscale.api_key</code>.{' '}
+        <Link to="/keys">Manage API keys</Link>
+      </p>
+    </div>
+  );
 }

@@ -2,7 +2,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useEffect, useRef } from 'react';
 import { can, useMe } from '@/features/auth/api/get-me';
 import { AccountMenu } from '@/features/auth/components/account-menu';
-import { HeadscaleBanner } from '@/app/routes/headscale-banner';
+import { ApiKeyExpiryBanner, HeadscaleBanner } from '@/app/routes/headscale-banner';
 
 /** RootLayout is the frame around every page: skip link, header, main. */
 export function RootLayout() {
@@ -53,6 +53,21 @@ export function RootLayout() {
                     <NavLink to="/headscale-users">Headscale users</NavLink>
                   </li>
                 )}
+                {can(signedIn, 'generate_own_authkeys') && (
+                  <li>
+                    <NavLink to="/keys">Keys</NavLink>
+                  </li>
+                )}
+                {can(signedIn, 'read_policy') && (
+                  <li>
+                    <NavLink to="/policy">Access controls</NavLink>
+                  </li>
+                )}
+                {can(signedIn, 'read_network') && (
+                  <li>
+                    <NavLink to="/dns">DNS</NavLink>
+                  </li>
+                )}
                 {can(signedIn, 'read_users') && (
                   <li>
                     <NavLink to="/settings/users">Users</NavLink>
@@ -72,6 +87,7 @@ export function RootLayout() {
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="site-main">
         {signedIn && hasConsole && <HeadscaleBanner />}
+        {signedIn && hasConsole && <ApiKeyExpiryBanner />}
         <Outlet />
       </main>
     </>
