@@ -81,7 +81,7 @@ start_stack() {
 	key_file=$(headscale_api_key "$HS_DIR")
 
 	write_headway_config "$HEADWAY_DATA_DIR/headway.yaml" "$HEADWAY_PORT" "$HEADWAY_PG_URL" \
-		"$HEADSCALE_URL" "$HEADWAY_DATA_DIR/cookie-secret" "$key_file"
+		"$HEADSCALE_URL" "$HEADWAY_DATA_DIR/cookie-secret" "$key_file" "$HS_DIR/config.yaml"
 	append_headway_oidc "$HEADWAY_DATA_DIR/headway.yaml" "$HEADWAY_PORT" "$DEVIDP_ISSUER_URL" \
 		"$HEADWAY_DATA_DIR/oidc-headway-client-secret"
 
