@@ -16,6 +16,8 @@ import {
   e2eApiKey,
   expectStatusPage,
   header,
+  headway,
+  headwayJson,
   launchBrowser,
   signInWithApiKey,
   strictPage,
@@ -33,25 +35,6 @@ let context: BrowserContext;
 let page: Page;
 let problems: string[];
 let originalPolicy: Policy | undefined;
-
-/** headway calls Headway's API as a script would: with the API key as a bearer token. */
-async function headway(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${baseUrl}/admin/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${e2eApiKey()}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function headwayJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await headway(method, path, body);
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 async function findUser(): Promise<HeadscaleUser | undefined> {
   const { users } = await headwayJson<{ users: HeadscaleUser[] }>('GET', '/users');

@@ -18,6 +18,8 @@ import {
   e2eApiKey,
   expectStatusPage,
   header,
+  headway,
+  headwayJson,
   launchBrowser,
   required,
   signInWithApiKey,
@@ -37,25 +39,6 @@ let browser: Browser;
 let page: Page;
 let problems: string[];
 let closeContext: () => Promise<void>;
-
-/** headway calls Headway's API as a script would: with the API key as a bearer token. */
-async function headway(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${baseUrl}/admin/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${e2eApiKey()}`,
-      Accept: 'application/json',
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function headwayJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await headway(method, path, body);
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /** headscale calls Headscale's API with the key in HEADSCALE_API_KEY_FILE. */
 async function headscale(path: string, body: unknown): Promise<void> {

@@ -18,6 +18,7 @@ import {
   baseUrl,
   e2eApiKey,
   expectStatusPage,
+  headwayJson,
   launchBrowser,
   required,
   signInWithApiKey,
@@ -40,21 +41,8 @@ let closeContext: () => Promise<void>;
 let tailscaled: ChildProcess | undefined;
 let stateDir: string;
 
-async function headway<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}/admin/api/v1${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${e2eApiKey()}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
-
 async function router(): Promise<Machine | undefined> {
-  const { machines } = await headway<{ machines: Machine[] }>('GET', `/machines?q=${hostname}`);
+  const { machines } = await headwayJson<{ machines: Machine[] }>('GET', `/machines?q=${hostname}`);
   return machines.find((m) => m.givenName === hostname);
 }
 
@@ -63,9 +51,9 @@ async function startClient() {
   const headscaleUrl = required('HEADSCALE_URL', 'http://127.0.0.1:8080').replace(/\/+$/, '');
   const daemon = required('HEADWAY_TAILSCALED_BIN', '.cache/bin/tailscaled-v1.101.0-pre');
   const cli = required('HEADWAY_TAILSCALE_BIN', '.cache/bin/tailscale-v1.101.0-pre');
-  const { users } = await headway<{ users: { id: string; name: string }[] }>('GET', '/users');
-  const user = users.find((u) => u.name === userName) ?? (await headway<{ id: string }>('POST', '/users', { name: userName }));
-  const key = await headway<{ key: string }>('POST', '/preauthkeys', {
+  const { users } = await headwayJson<{ users: { id: string; name: string }[] }>('GET', '/users');
+  const user = users.find((u) => u.name === userName) ?? (await headwayJson<{ id: string }>('POST', '/users', { name: userName }));
+  const key = await headwayJson<{ key: string }>('POST', '/preauthkeys', {
     user: user.id,
     expiration: new Date(Date.now() + 3_600_000).toISOString(),
   });
@@ -119,7 +107,7 @@ afterAll(async () => {
   await browser.close();
   tailscaled?.kill('SIGTERM');
   const m = await router().catch(() => undefined);
-  if (m) await headway('DELETE', `/machines/${m.id}`).catch(() => undefined);
+  if (m) await headwayJson('DELETE', `/machines/${m.id}`).catch(() => undefined);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
 });
 

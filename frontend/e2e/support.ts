@@ -260,3 +260,23 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${where}: [${v.impact}] ${v.id}: ${v.help} at ${v.targets.join(', ')}`);
 }
+
+/** headway calls Headway's API as a script would: with the API key as a bearer token. */
+export async function headway(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${baseUrl}/admin/api/v1${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${e2eApiKey()}`,
+      Accept: 'application/json',
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** headwayJson calls Headway's API and returns the decoded answer (undefined for 204), failing on any error. */
+export async function headwayJson<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await headway(method, path, body);
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}

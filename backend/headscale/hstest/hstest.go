@@ -232,17 +232,10 @@ func (s *Server) start() error {
 	cmd := exec.Command(s.Binary, "-c", s.ConfigPath, "serve")
 	cmd.Dir = s.Dir
 	cmd.Env = cleanEnv()
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
+	done, err := startLogged(cmd, logf)
+	if err != nil {
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		logf.Close()
-		close(done)
-	}()
 	s.mu.Lock()
 	s.cmd, s.done = cmd, done
 	s.mu.Unlock()
@@ -431,4 +424,21 @@ func repoRoot(t testing.TB) string {
 		}
 		d = parent
 	}
+}
+
+// startLogged starts cmd with its output in logf; done closes once it has
+// exited and the log is closed.
+func startLogged(cmd *exec.Cmd, logf *os.File) (done chan struct{}, err error) {
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return nil, err
+	}
+	done = make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		logf.Close()
+		close(done)
+	}()
+	return done, nil
 }

@@ -209,17 +209,10 @@ func (c *Client) startDaemon(bin, serverURL string) error {
 		"TS_DEBUG_NEVER_DIRECT_UDP=1",
 		"TS_NETCHECK_GENERATE_204_URL="+serverURL+"/generate_204",
 	)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
+	done, err := startLogged(cmd, logf)
+	if err != nil {
 		return err
 	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		logf.Close()
-		close(done)
-	}()
 	c.mu.Lock()
 	c.cmd, c.done = cmd, done
 	c.mu.Unlock()
