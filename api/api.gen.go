@@ -23,6 +23,72 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AuditActorType.
+const (
+	AuditActorTypeAnonymous AuditActorType = "anonymous"
+	AuditActorTypeApiKey    AuditActorType = "api_key"
+	AuditActorTypeToken     AuditActorType = "token"
+	AuditActorTypeUser      AuditActorType = "user"
+)
+
+// Valid indicates whether the value is a known member of the AuditActorType enum.
+func (e AuditActorType) Valid() bool {
+	switch e {
+	case AuditActorTypeAnonymous:
+		return true
+	case AuditActorTypeApiKey:
+		return true
+	case AuditActorTypeToken:
+		return true
+	case AuditActorTypeUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AuditResult.
+const (
+	Denied AuditResult = "denied"
+	Failed AuditResult = "failed"
+	Ok     AuditResult = "ok"
+)
+
+// Valid indicates whether the value is a known member of the AuditResult enum.
+func (e AuditResult) Valid() bool {
+	switch e {
+	case Denied:
+		return true
+	case Failed:
+		return true
+	case Ok:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DiagnosticCheckStatus.
+const (
+	Fail DiagnosticCheckStatus = "fail"
+	Pass DiagnosticCheckStatus = "pass"
+	Warn DiagnosticCheckStatus = "warn"
+)
+
+// Valid indicates whether the value is a known member of the DiagnosticCheckStatus enum.
+func (e DiagnosticCheckStatus) Valid() bool {
+	switch e {
+	case Fail:
+		return true
+	case Pass:
+		return true
+	case Warn:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExtraRecordType.
 const (
 	A    ExtraRecordType = "A"
@@ -152,6 +218,45 @@ func (e SessionKind) Valid() bool {
 	}
 }
 
+// Defines values for TokenState.
+const (
+	TokenStateActive  TokenState = "active"
+	TokenStateExpired TokenState = "expired"
+	TokenStateRevoked TokenState = "revoked"
+)
+
+// Valid indicates whether the value is a known member of the TokenState enum.
+func (e TokenState) Valid() bool {
+	switch e {
+	case TokenStateActive:
+		return true
+	case TokenStateExpired:
+		return true
+	case TokenStateRevoked:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportAuditEventsParamsFormat.
+const (
+	Csv    ExportAuditEventsParamsFormat = "csv"
+	Ndjson ExportAuditEventsParamsFormat = "ndjson"
+)
+
+// Valid indicates whether the value is a known member of the ExportAuditEventsParamsFormat enum.
+func (e ExportAuditEventsParamsFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Ndjson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ListMachinesParamsStatus.
 const (
 	ListMachinesParamsStatusExpired ListMachinesParamsStatus = "expired"
@@ -175,22 +280,22 @@ func (e ListMachinesParamsStatus) Valid() bool {
 
 // Defines values for ListMachinesParamsSort.
 const (
-	Created  ListMachinesParamsSort = "created"
-	LastSeen ListMachinesParamsSort = "lastSeen"
-	Name     ListMachinesParamsSort = "name"
-	User     ListMachinesParamsSort = "user"
+	ListMachinesParamsSortCreated  ListMachinesParamsSort = "created"
+	ListMachinesParamsSortLastSeen ListMachinesParamsSort = "lastSeen"
+	ListMachinesParamsSortName     ListMachinesParamsSort = "name"
+	ListMachinesParamsSortUser     ListMachinesParamsSort = "user"
 )
 
 // Valid indicates whether the value is a known member of the ListMachinesParamsSort enum.
 func (e ListMachinesParamsSort) Valid() bool {
 	switch e {
-	case Created:
+	case ListMachinesParamsSortCreated:
 		return true
-	case LastSeen:
+	case ListMachinesParamsSortLastSeen:
 		return true
-	case Name:
+	case ListMachinesParamsSortName:
 		return true
-	case User:
+	case ListMachinesParamsSortUser:
 		return true
 	default:
 		return false
@@ -260,6 +365,53 @@ type APIKeySignIn struct {
 	ApiKey string `json:"apiKey"`
 }
 
+// AuditActor defines model for AuditActor.
+type AuditActor struct {
+	// Name The console user's email (or name), the API key's prefix, the token's name, or what an anonymous caller claimed.
+	Name string         `json:"name"`
+	Role *Role          `json:"role,omitempty"`
+	Type AuditActorType `json:"type"`
+
+	// UserId The console user, for a user or a token.
+	UserId *string `json:"userId,omitempty"`
+}
+
+// AuditActorType defines model for AuditActor.Type.
+type AuditActorType string
+
+// AuditEvent defines model for AuditEvent.
+type AuditEvent struct {
+	// Action Stable action name, as the operation's `x-audit` declares it (`machine.rename`), or `auth.sign_in` for OpenID Connect sign-ins.
+	Action string                  `json:"action"`
+	Actor  AuditActor              `json:"actor"`
+	After  *map[string]interface{} `json:"after,omitempty"`
+
+	// Before The target's relevant fields before the change; secrets are never recorded (keys appear as their prefix).
+	Before   *map[string]interface{} `json:"before,omitempty"`
+	ClientIp string                  `json:"clientIp"`
+
+	// Diff A unified diff, for the ACL policy and DNS.
+	Diff *string `json:"diff,omitempty"`
+
+	// ErrorCode The error's stable code, unless the result is ok.
+	ErrorCode  *string     `json:"errorCode,omitempty"`
+	Id         string      `json:"id"`
+	RequestId  string      `json:"requestId"`
+	Result     AuditResult `json:"result"`
+	TargetId   *string     `json:"targetId,omitempty"`
+	TargetType string      `json:"targetType"`
+	Time       time.Time   `json:"time"`
+}
+
+// AuditEventPage defines model for AuditEventPage.
+type AuditEventPage struct {
+	Events     []AuditEvent `json:"events"`
+	NextCursor *string      `json:"nextCursor,omitempty"`
+}
+
+// AuditResult defines model for AuditResult.
+type AuditResult string
+
 // CheckPolicy defines model for CheckPolicy.
 type CheckPolicy struct {
 	Policy string `json:"policy"`
@@ -323,6 +475,13 @@ type CreatePreAuthKey struct {
 	User *string `json:"user,omitempty"`
 }
 
+// CreateToken defines model for CreateToken.
+type CreateToken struct {
+	ExpiresAt time.Time `json:"expiresAt"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+}
+
 // DNS defines model for DNS.
 type DNS struct {
 	// Configured Whether Headscale's configuration file is readable (`headscale.config_path`).
@@ -365,6 +524,25 @@ type DeviceSummary struct {
 	IpAddresses []string `json:"ipAddresses"`
 	Name        string   `json:"name"`
 	Online      bool     `json:"online"`
+}
+
+// DiagnosticCheck defines model for DiagnosticCheck.
+type DiagnosticCheck struct {
+	Detail string                `json:"detail"`
+	Fix    string                `json:"fix"`
+	Name   string                `json:"name"`
+	Status DiagnosticCheckStatus `json:"status"`
+}
+
+// DiagnosticCheckStatus defines model for DiagnosticCheck.Status.
+type DiagnosticCheckStatus string
+
+// Diagnostics defines model for Diagnostics.
+type Diagnostics struct {
+	Checks []DiagnosticCheck `json:"checks"`
+
+	// Ok False when any check failed (warnings do not count).
+	Ok bool `json:"ok"`
 }
 
 // Error defines model for Error.
@@ -597,6 +775,14 @@ type NewPreAuthKey struct {
 	User string `json:"user"`
 }
 
+// NewToken defines model for NewToken.
+type NewToken struct {
+	Details Token `json:"details"`
+
+	// Token The whole token (`hw_…`), shown this once.
+	Token string `json:"token"`
+}
+
 // OIDCStatus defines model for OIDCStatus.
 type OIDCStatus struct {
 	// Available Whether the identity provider answered (its discovery document could be read).
@@ -743,11 +929,109 @@ type SignOutResult struct {
 	EndSessionUrl *string `json:"endSessionUrl,omitempty"`
 }
 
+// Token defines model for Token.
+type Token struct {
+	CreatedAt     time.Time  `json:"createdAt"`
+	EffectiveRole Role       `json:"effectiveRole"`
+	ExpiresAt     time.Time  `json:"expiresAt"`
+	Id            string     `json:"id"`
+	LastUsedAt    *time.Time `json:"lastUsedAt,omitempty"`
+	Name          string     `json:"name"`
+	Owner         TokenOwner `json:"owner"`
+
+	// Prefix The token's first characters (`hw_` and 8 more), enough to recognise it; never the whole token.
+	Prefix    string     `json:"prefix"`
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	Role      Role       `json:"role"`
+	State     TokenState `json:"state"`
+}
+
+// TokenState defines model for Token.State.
+type TokenState string
+
+// TokenList defines model for TokenList.
+type TokenList struct {
+	// MaxAgeDays The longest lifetime a new token may have (auth.token_max_age), in whole days.
+	MaxAgeDays int     `json:"maxAgeDays"`
+	Tokens     []Token `json:"tokens"`
+}
+
+// TokenOwner defines model for TokenOwner.
+type TokenOwner struct {
+	Email string `json:"email"`
+	Id    string `json:"id"`
+	Name  string `json:"name"`
+	Role  Role   `json:"role"`
+}
+
+// FilterAction defines model for FilterAction.
+type FilterAction = string
+
+// FilterActor defines model for FilterActor.
+type FilterActor = string
+
+// FilterResult defines model for FilterResult.
+type FilterResult = AuditResult
+
+// FilterSince defines model for FilterSince.
+type FilterSince = time.Time
+
+// FilterTargetId defines model for FilterTargetId.
+type FilterTargetId = string
+
+// FilterTargetType defines model for FilterTargetType.
+type FilterTargetType = string
+
+// FilterUntil defines model for FilterUntil.
+type FilterUntil = time.Time
+
 // MachineId defines model for MachineId.
 type MachineId = string
 
 // UserId defines model for UserId.
 type UserId = string
+
+// ListAuditEventsParams defines parameters for ListAuditEvents.
+type ListAuditEventsParams struct {
+	// Actor The actor's name (console user's email or name, API-key prefix, token name) or console user id, exactly.
+	Actor *FilterActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action An action (`machine.rename`), or every action of a kind with a trailing dot (`machine.`).
+	Action     *FilterAction     `form:"action,omitempty" json:"action,omitempty"`
+	TargetType *FilterTargetType `form:"targetType,omitempty" json:"targetType,omitempty"`
+	TargetId   *FilterTargetId   `form:"targetId,omitempty" json:"targetId,omitempty"`
+	Result     *FilterResult     `form:"result,omitempty" json:"result,omitempty"`
+
+	// Since Events at or after this time.
+	Since *FilterSince `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Events before this time.
+	Until  *FilterUntil `form:"until,omitempty" json:"until,omitempty"`
+	Cursor *string      `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Limit  *int         `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// ExportAuditEventsParams defines parameters for ExportAuditEvents.
+type ExportAuditEventsParams struct {
+	// Actor The actor's name (console user's email or name, API-key prefix, token name) or console user id, exactly.
+	Actor *FilterActor `form:"actor,omitempty" json:"actor,omitempty"`
+
+	// Action An action (`machine.rename`), or every action of a kind with a trailing dot (`machine.`).
+	Action     *FilterAction     `form:"action,omitempty" json:"action,omitempty"`
+	TargetType *FilterTargetType `form:"targetType,omitempty" json:"targetType,omitempty"`
+	TargetId   *FilterTargetId   `form:"targetId,omitempty" json:"targetId,omitempty"`
+	Result     *FilterResult     `form:"result,omitempty" json:"result,omitempty"`
+
+	// Since Events at or after this time.
+	Since *FilterSince `form:"since,omitempty" json:"since,omitempty"`
+
+	// Until Events before this time.
+	Until  *FilterUntil                   `form:"until,omitempty" json:"until,omitempty"`
+	Format *ExportAuditEventsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportAuditEventsParamsFormat defines parameters for ExportAuditEvents.
+type ExportAuditEventsParamsFormat string
 
 // GetLoginErrorParams defines parameters for GetLoginError.
 type GetLoginErrorParams struct {
@@ -802,6 +1086,11 @@ type ListPreAuthKeysParams struct {
 // ListPreAuthKeysParamsState defines parameters for ListPreAuthKeys.
 type ListPreAuthKeysParamsState string
 
+// ListTokensParams defines parameters for ListTokens.
+type ListTokensParams struct {
+	All *bool `form:"all,omitempty" json:"all,omitempty"`
+}
+
 // CreateAPIKeyJSONRequestBody defines body for CreateAPIKey for application/json ContentType.
 type CreateAPIKeyJSONRequestBody = CreateAPIKey
 
@@ -850,6 +1139,9 @@ type CheckPolicyJSONRequestBody = CheckPolicy
 // CreatePreAuthKeyJSONRequestBody defines body for CreatePreAuthKey for application/json ContentType.
 type CreatePreAuthKeyJSONRequestBody = CreatePreAuthKey
 
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = CreateToken
+
 // CreateHeadscaleUserJSONRequestBody defines body for CreateHeadscaleUser for application/json ContentType.
 type CreateHeadscaleUserJSONRequestBody = CreateHeadscaleUser
 
@@ -870,6 +1162,12 @@ type ServerInterface interface {
 	// ExpireAPIKey Expire a Headscale API key now
 	// (POST /apikeys/{prefix}/expire)
 	ExpireAPIKey(ctx echo.Context, prefix string) error
+	// ListAuditEvents Audit events
+	// (GET /audit/events)
+	ListAuditEvents(ctx echo.Context, params ListAuditEventsParams) error
+	// ExportAuditEvents Export audit events
+	// (GET /audit/events/export)
+	ExportAuditEvents(ctx echo.Context, params ExportAuditEventsParams) error
 	// SignInWithAPIKey Sign in with a Headscale API key
 	// (POST /auth/apikey)
 	SignInWithAPIKey(ctx echo.Context) error
@@ -897,6 +1195,9 @@ type ServerInterface interface {
 	// TransferOwnership Make another console user the owner
 	// (POST /console-users/{userId}/transfer-ownership)
 	TransferOwnership(ctx echo.Context, userId UserId) error
+	// GetDiagnostics Run the installation checks
+	// (GET /diagnostics)
+	GetDiagnostics(ctx echo.Context) error
 	// GetDNS DNS settings from Headscale's configuration file, and extra records
 	// (GET /dns)
 	GetDNS(ctx echo.Context) error
@@ -981,6 +1282,15 @@ type ServerInterface interface {
 	// RevokeSession Revoke one of the caller's sessions
 	// (DELETE /sessions/{sessionId})
 	RevokeSession(ctx echo.Context, sessionId string) error
+	// ListTokens API tokens
+	// (GET /tokens)
+	ListTokens(ctx echo.Context, params ListTokensParams) error
+	// CreateToken Create an API token
+	// (POST /tokens)
+	CreateToken(ctx echo.Context) error
+	// RevokeToken Revoke an API token
+	// (DELETE /tokens/{tokenId})
+	RevokeToken(ctx echo.Context, tokenId string) error
 	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
 	// (GET /users)
 	ListHeadscaleUsers(ctx echo.Context) error
@@ -1047,6 +1357,147 @@ func (w *ServerInterfaceWrapper) ExpireAPIKey(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ExpireAPIKey(ctx, prefix)
+	return err
+}
+
+// ListAuditEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditEventsParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "targetType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "targetType", ctx.QueryParams(), &params.TargetType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter targetType: %s", err))
+	}
+
+	// ------------- Optional query parameter "targetId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "targetId", ctx.QueryParams(), &params.TargetId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter targetId: %s", err))
+	}
+
+	// ------------- Optional query parameter "result" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "result", ctx.QueryParams(), &params.Result, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter result: %s", err))
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", ctx.QueryParams(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter until: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditEvents(ctx, params)
+	return err
+}
+
+// ExportAuditEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportAuditEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportAuditEventsParams
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "targetType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "targetType", ctx.QueryParams(), &params.TargetType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter targetType: %s", err))
+	}
+
+	// ------------- Optional query parameter "targetId" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "targetId", ctx.QueryParams(), &params.TargetId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter targetId: %s", err))
+	}
+
+	// ------------- Optional query parameter "result" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "result", ctx.QueryParams(), &params.Result, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter result: %s", err))
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", ctx.QueryParams(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter since: %s", err))
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", ctx.QueryParams(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter until: %s", err))
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportAuditEvents(ctx, params)
 	return err
 }
 
@@ -1179,6 +1630,15 @@ func (w *ServerInterfaceWrapper) TransferOwnership(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.TransferOwnership(ctx, userId)
+	return err
+}
+
+// GetDiagnostics converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDiagnostics(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDiagnostics(ctx)
 	return err
 }
 
@@ -1620,6 +2080,49 @@ func (w *ServerInterfaceWrapper) RevokeSession(ctx echo.Context) error {
 	return err
 }
 
+// ListTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListTokens(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListTokensParams
+	// ------------- Optional query parameter "all" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "all", ctx.QueryParams(), &params.All, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter all: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListTokens(ctx, params)
+	return err
+}
+
+// CreateToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// RevokeToken converts echo context to params.
+func (w *ServerInterfaceWrapper) RevokeToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "tokenId" -------------
+	var tokenId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "tokenId", ctx.Param("tokenId"), &tokenId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tokenId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RevokeToken(ctx, tokenId)
+	return err
+}
+
 // ListHeadscaleUsers converts echo context to params.
 func (w *ServerInterfaceWrapper) ListHeadscaleUsers(ctx echo.Context) error {
 	var err error
@@ -1762,6 +2265,12 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/dns", wrapper.GetDNS, options.OperationMiddlewares["getDNS"]...)
 	router.PUT(options.BaseURL+"/dns", wrapper.SetDNS, options.OperationMiddlewares["setDNS"]...)
 	router.PUT(options.BaseURL+"/dns/extra-records", wrapper.SetExtraRecords, options.OperationMiddlewares["setExtraRecords"]...)
+	router.GET(options.BaseURL+"/tokens", wrapper.ListTokens, options.OperationMiddlewares["listTokens"]...)
+	router.POST(options.BaseURL+"/tokens", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
+	router.DELETE(options.BaseURL+"/tokens/:tokenId", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
+	router.GET(options.BaseURL+"/audit/events", wrapper.ListAuditEvents, options.OperationMiddlewares["listAuditEvents"]...)
+	router.GET(options.BaseURL+"/audit/events/export", wrapper.ExportAuditEvents, options.OperationMiddlewares["exportAuditEvents"]...)
+	router.GET(options.BaseURL+"/diagnostics", wrapper.GetDiagnostics, options.OperationMiddlewares["getDiagnostics"]...)
 
 }
 
@@ -1899,6 +2408,133 @@ type ExpireAPIKeydefaultJSONResponse struct {
 }
 
 func (response ExpireAPIKeydefaultJSONResponse) VisitExpireAPIKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsRequestObject struct {
+	Params ListAuditEventsParams
+}
+
+type ListAuditEventsResponseObject interface {
+	VisitListAuditEventsResponse(w http.ResponseWriter) error
+}
+
+type ListAuditEvents200JSONResponse AuditEventPage
+
+func (response ListAuditEvents200JSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditEventsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListAuditEventsdefaultJSONResponse) VisitListAuditEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportAuditEventsRequestObject struct {
+	Params ExportAuditEventsParams
+}
+
+type ExportAuditEventsResponseObject interface {
+	VisitExportAuditEventsResponse(w http.ResponseWriter) error
+}
+
+type ExportAuditEvents200ApplicationxNdjsonResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportAuditEvents200ApplicationxNdjsonResponse) VisitExportAuditEventsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type ExportAuditEvents200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ExportAuditEvents200TextcsvResponse) VisitExportAuditEventsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportAuditEventsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ExportAuditEventsdefaultJSONResponse) VisitExportAuditEventsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -2264,6 +2900,44 @@ type TransferOwnershipdefaultJSONResponse struct {
 }
 
 func (response TransferOwnershipdefaultJSONResponse) VisitTransferOwnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDiagnosticsRequestObject struct {
+}
+
+type GetDiagnosticsResponseObject interface {
+	VisitGetDiagnosticsResponse(w http.ResponseWriter) error
+}
+
+type GetDiagnostics200JSONResponse Diagnostics
+
+func (response GetDiagnostics200JSONResponse) VisitGetDiagnosticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDiagnosticsdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response GetDiagnosticsdefaultJSONResponse) VisitGetDiagnosticsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -3334,6 +4008,117 @@ func (response RevokeSessiondefaultJSONResponse) VisitRevokeSessionResponse(w ht
 	return err
 }
 
+type ListTokensRequestObject struct {
+	Params ListTokensParams
+}
+
+type ListTokensResponseObject interface {
+	VisitListTokensResponse(w http.ResponseWriter) error
+}
+
+type ListTokens200JSONResponse TokenList
+
+func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokensdefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response ListTokensdefaultJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTokenRequestObject struct {
+	Body *CreateTokenJSONRequestBody
+}
+
+type CreateTokenResponseObject interface {
+	VisitCreateTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateToken201JSONResponse NewToken
+
+func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTokendefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response CreateTokendefaultJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeTokenRequestObject struct {
+	TokenId string `json:"tokenId"`
+}
+
+type RevokeTokenResponseObject interface {
+	VisitRevokeTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeToken204Response struct {
+}
+
+func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeTokendefaultJSONResponse struct {
+	Body       Error
+	StatusCode int
+}
+
+func (response RevokeTokendefaultJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListHeadscaleUsersRequestObject struct {
 }
 
@@ -3498,6 +4283,12 @@ type StrictServerInterface interface {
 	// ExpireAPIKey Expire a Headscale API key now
 	// (POST /apikeys/{prefix}/expire)
 	ExpireAPIKey(ctx context.Context, request ExpireAPIKeyRequestObject) (ExpireAPIKeyResponseObject, error)
+	// ListAuditEvents Audit events
+	// (GET /audit/events)
+	ListAuditEvents(ctx context.Context, request ListAuditEventsRequestObject) (ListAuditEventsResponseObject, error)
+	// ExportAuditEvents Export audit events
+	// (GET /audit/events/export)
+	ExportAuditEvents(ctx context.Context, request ExportAuditEventsRequestObject) (ExportAuditEventsResponseObject, error)
 	// SignInWithAPIKey Sign in with a Headscale API key
 	// (POST /auth/apikey)
 	SignInWithAPIKey(ctx context.Context, request SignInWithAPIKeyRequestObject) (SignInWithAPIKeyResponseObject, error)
@@ -3525,6 +4316,9 @@ type StrictServerInterface interface {
 	// TransferOwnership Make another console user the owner
 	// (POST /console-users/{userId}/transfer-ownership)
 	TransferOwnership(ctx context.Context, request TransferOwnershipRequestObject) (TransferOwnershipResponseObject, error)
+	// GetDiagnostics Run the installation checks
+	// (GET /diagnostics)
+	GetDiagnostics(ctx context.Context, request GetDiagnosticsRequestObject) (GetDiagnosticsResponseObject, error)
 	// GetDNS DNS settings from Headscale's configuration file, and extra records
 	// (GET /dns)
 	GetDNS(ctx context.Context, request GetDNSRequestObject) (GetDNSResponseObject, error)
@@ -3609,6 +4403,15 @@ type StrictServerInterface interface {
 	// RevokeSession Revoke one of the caller's sessions
 	// (DELETE /sessions/{sessionId})
 	RevokeSession(ctx context.Context, request RevokeSessionRequestObject) (RevokeSessionResponseObject, error)
+	// ListTokens API tokens
+	// (GET /tokens)
+	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
+	// CreateToken Create an API token
+	// (POST /tokens)
+	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// RevokeToken Revoke an API token
+	// (DELETE /tokens/{tokenId})
+	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// ListHeadscaleUsers Headscale users, with their machine counts and linked console users
 	// (GET /users)
 	ListHeadscaleUsers(ctx context.Context, request ListHeadscaleUsersRequestObject) (ListHeadscaleUsersResponseObject, error)
@@ -3748,6 +4551,56 @@ func (sh *strictHandler) ExpireAPIKey(ctx echo.Context, prefix string) error {
 		return err
 	} else if validResponse, ok := response.(ExpireAPIKeyResponseObject); ok {
 		return validResponse.VisitExpireAPIKeyResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListAuditEvents operation middleware
+func (sh *strictHandler) ListAuditEvents(ctx echo.Context, params ListAuditEventsParams) error {
+	var request ListAuditEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditEvents(ctx.Request().Context(), request.(ListAuditEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditEventsResponseObject); ok {
+		return validResponse.VisitListAuditEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportAuditEvents operation middleware
+func (sh *strictHandler) ExportAuditEvents(ctx echo.Context, params ExportAuditEventsParams) error {
+	var request ExportAuditEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportAuditEvents(ctx.Request().Context(), request.(ExportAuditEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportAuditEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportAuditEventsResponseObject); ok {
+		return validResponse.VisitExportAuditEventsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -4036,6 +4889,29 @@ func (sh *strictHandler) TransferOwnership(ctx echo.Context, userId UserId) erro
 		return err
 	} else if validResponse, ok := response.(TransferOwnershipResponseObject); ok {
 		return validResponse.VisitTransferOwnershipResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDiagnostics operation middleware
+func (sh *strictHandler) GetDiagnostics(ctx echo.Context) error {
+	var request GetDiagnosticsRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDiagnostics(ctx.Request().Context(), request.(GetDiagnosticsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDiagnostics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDiagnosticsResponseObject); ok {
+		return validResponse.VisitGetDiagnosticsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -4991,6 +5867,102 @@ func (sh *strictHandler) RevokeSession(ctx echo.Context, sessionId string) error
 	return nil
 }
 
+// ListTokens operation middleware
+func (sh *strictHandler) ListTokens(ctx echo.Context, params ListTokensParams) error {
+	var request ListTokensRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTokens(ctx.Request().Context(), request.(ListTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListTokensResponseObject); ok {
+		return validResponse.VisitListTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateToken operation middleware
+func (sh *strictHandler) CreateToken(ctx echo.Context) error {
+	var request CreateTokenRequestObject
+
+	var body CreateTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateToken(ctx.Request().Context(), request.(CreateTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
+		return validResponse.VisitCreateTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RevokeToken operation middleware
+func (sh *strictHandler) RevokeToken(ctx echo.Context, tokenId string) error {
+	var request RevokeTokenRequestObject
+
+	request.TokenId = tokenId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeToken(ctx.Request().Context(), request.(RevokeTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RevokeTokenResponseObject); ok {
+		return validResponse.VisitRevokeTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListHeadscaleUsers operation middleware
 func (sh *strictHandler) ListHeadscaleUsers(ctx echo.Context) error {
 	var request ListHeadscaleUsersRequestObject
@@ -5138,157 +6110,197 @@ func (sh *strictHandler) RenameHeadscaleUser(ctx echo.Context, headscaleUserId s
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3H2Lbhs51uarENoFYgPlS3fPDPDbGCw8SV+8k04MK/33D7QCi646kjgukWqSZUV/EGCfZh9sn2TBc8gq",
-	"Vomliy1negYNNGJVFS+Hh+fOj58HuZovlARpzeDi82DBNZ+DBY1//czzmZBwXbg/hBxcDBbczgbZQPI5",
-	"DC4G8/p5NtDweyU0FIMLqyvIBiafwZy7D+1q4V42Vgs5HXz5kg1+MaB7G63o4T4tfnEvm4WSBnDc32ut",
-	"tPtHrqQFad0/+WJRipxboeTZP4yS7remxf+pYTK4GPyPs4YcZ/TUnFFr2EsBJtdi4RoZXAyu5IqBe5gx",
-	"IZmdAVMSmJnxBbDKQMHgEfRqOQMNpzhv36Lr8Orm+u+wQpJrtQBtBQ0918AtFFc45onSc24HF4OCWzix",
-	"Yg6DrDv5bACfFkJzGtNe30AREfNeqRK4dA9FkSByNii5sUOAPXpZaJiIT8nGHH3+tvoJeLHkSIY2aX+d",
-	"gZ2BZnYmDBMGifsAK+Y/YMIaKCeOyua06bmew5eYe35zE6oH08y9O4iPdTvq/h+QWzdMWqa3wtj1peIL",
-	"8XdY4T+FhbnZxkd+yb/U3XCt+WptsKHZ/uEMxVRey74BrRPzCslmcl4Cu7q5RkIejWf1b3whHmBlGPHe",
-	"+NhRdM4/vQU5tbPBxbd//ks2mAsZ/v4mS2zp9RkkJ/B6BvnDjSpFnuD9Rf375vb9e8n2lTSqBCdgDrO3",
-	"5lyUSQbGJ/8JWkxE3z6aalUtzPp6/Ii/I0+LAqQVdsUWWj2KAjTTsFDaQsG4xTfcrmNGTOWJkG5halZb",
-	"G1Gbq7JBvcCNuG2P44NrXsgHKCIGceI3Y8sZSP/sNEWXDSLirZoKuQ+NSe4nWluI3Fa655mGCWgNhZtc",
-	"bwtalbBtW966d/y7N0JKKPrFEZeMF3MhhbGaW6WZAVol9zG7X7EZl0XGjAorZlgJ/BGYsIyXSsKuwor4",
-	"rstlnlap2TfU8rNuTajmxSzaBFv2T1roOfbYXeTF23Gb3KOWtwzql4VjpfVhHXqhO8tXLzEu4iUu+4SX",
-	"BphVrATLxkoU+al75W7OFwshp2PmLI4V41NOGzex7OszxcXpsw32V/QdEkcNfOzt/adYbKwPohBmUfLV",
-	"u74t1y8xe3ZpZ4z4Vv/objRcVXaWpA/Pyw982ubOrVISFjOYg+ZlWoY/xbjSUBl+X0K6xcqTdV0Wt4Uw",
-	"E8Ul4/cGpGUTpRlnlk9PlCxXToGfPnex37wbJjSkkhMxrfSmrVGP8pVh4X3shk1ECc5Y08ALN//YyDil",
-	"V++crU8WRorWVvNbyJUudhcx3zcfJZc3avP1nrMbF9KcYgN3mlqg4bs5OgnAZeEMUZr3UgvrJp2e2kyQ",
-	"F9Lu9Ce1dAIEJFJrOePWNT0Xxgg5TepdA9YKOd1KlTfvhsPw6pdsEAaX4sgO20QsEH3XS8ge1hryR6Jy",
-	"R0yDsVzbNPtrMFVpmZqwiG38F3e5ms+5LMbeNDFgT1EPxq2rh/SOU5VdVHa76FEPg/rl1Lz8WG7rT7YS",
-	"s/tFH7WiVW1P6Z4beKPmXMikMJuW6p6XThYb0I9dzbxV9s35VORvpOkh2yNoLQp4q3Je9r5lgOt8RmPc",
-	"s3uzKIXtDJ4XhXA8wcubFiF2b7VD4M6KRASN5p+iZGJ83dkmaJRcYXgUOQyr+ZzrhNqaikeQvfq0x9IW",
-	"i6ui0GDMvuTptZWVLIXcRUKIyBBtxt4eUt1cih51eKZj3oSftwZj/qaKdfuRPu/tD79JKLwC1qXREIVe",
-	"xnx866RWaEbyB7jLuQHmvjxFucjnCydZB1LZu4mqZJES3BsVwER8YsJ60ebUEKpRo+ZgZ0JO3SuFSuqD",
-	"ORjDp5DSZ9yypbMdllrJaYb6yYJEU2IBatHSVLHt8nsFxva5i/4xE0XGeGkUK9V0CkWGzZLrarabJkj1",
-	"ZvDJNcMgjQ9AJq1QtyD41mqD5ZYOLUnnj1EYyNQ21hy4NEyqpRv/jsZ1YtiNNbI26N6tRz98HoCs5o4+",
-	"V4NscHV1dRVRpnn5kZfVrna0/zx89HHziE1KYR/QGltTjtR2alQ/ai5tUkjs617sEwRIkzD44thOarC1",
-	"zTi03FamLzBHLG2ubA9POiczhOdCnLMyYAKnZkzJHNiDVEu5K49m7b6HivyYvmArt9i775AthZM/7Ltz",
-	"VvCVYUdKsxkP4ymOLymEJS3oCc+BLbmWhqmlBG3QOMZYiekx9oO0745lFflBwrBKauD5jATy0u9dYZLC",
-	"a1HdlyL/RZdp4fXL7VtWoC42jrBOrGLbUYdHY8tF6Z2wBTs5KdVUyBMyAFp+Sywy/fh28CoYl2YJGshx",
-	"mAEv7YzlM8gf0lRyZodIrVnsp/iXGDeONl4KNwqlHl9bXT2en377H6ffbhXWzfRiAm/cBwcLvz492NAX",
-	"oMSQZhRQ6lN0Ob1CnrgPklpF+YhusFRMGJer071im1IV8FpVMnZL3E6aUqQshIPXB4eRpjHqW4yY+ah9",
-	"we5XLedVLWWIYmUM5gu7wm9KZ6jSl+kt5Du+LrarmNgQjFeqEZn1NFoNx0HImBJbeeoQIck2kz49KHkt",
-	"J2p9LLXjuvMwvM5w7lCd1tn0ISV/fgY7U4XZKiKWfNUIiPb+Pz/95vR86+4PrUfphEE91BRd3gr5cEtW",
-	"4gbyNFtvc/fdD1I99hqJfOGYDopbVdl93ST+yEXppF7zcZu69DtqQO8mMF48us59TnL3vnIuf+ayx4wP",
-	"qhlYzssSNJvzFctnXE6BpFHo/chZ+HDn/3TWgnbq4B5KJaeGhFdo5FVXiPVE5J6UjRb2XdKrCnNB/c3C",
-	"4jitxSVznzHpfaqUMU+tXoVl2dh8sxAhUbxjJxuS4o07sRsdWl79un5xYnM9nTSlXNElWgc/Y3Ti3RDf",
-	"3ScL9+TYwP4Zfs9tybTzcKa0BdmTQZS9pJkpY5E8jl/JXtvgWpICecIA+uMdTgRNhbGgScwmaWeqewl2",
-	"i3TIK61B2nLF0IIs2FFg+6xh0gJt5YUWc65Xx/uJDrt3viOkHzbpGC9RSUPuGP3BkXSDQBF7NOuUdQXz",
-	"urTtkDeSKilRUK9lXNvRWcJYym5QIt9H0qvjeGKQfpegb3hzQzc3Xth3ghrc8quUFhhCrmRhmBHOAcRt",
-	"wS1nS065FjbRat4I9IjbZTW/JysnqIWd7aSgVRMstPCjT5itfApD8d89T43l5RYdh9UOGiYazKwzLTbh",
-	"ogTKrtckcMrwHpiqMG/gRFVatFtlecIr9JN0StTmFGqbAZuI0oJ2GvQRNONlydy8YuFTT6qz9DWVQ4+e",
-	"WBFlsnqZA0E28EkjXrrp7n0tmq5TRw1s6DpkUtsd7ytvOt3i5xs6fVrKuUcN7pZvbuRZclzQF825qWvb",
-	"2iz1g9Ls6ub65AFWTqbLXCx4abJQwfbKMHKiGdWjJVVTzhf8XpSiJsB6aLdjEBaKgjEUqGAgJ0rnaP4w",
-	"JakOMcRu97RNjZ58UA8gU1IJ85/Othr/18nr4e0PJ/jm2HVZScMndbyYQkl+hAaDFblSDwJO2VWT4b4H",
-	"rkH7aaV1/YOQRU8YvSGI806gYEJesjG1iSlbzugbZkAWbq9zDHbhyDAM5Aeb4U9OpPAwWvScfHDW+d+o",
-	"w8TdA2oz6iIZq5UAhXkv7xXXrscNhUXtgMOMGyaVZSuwbOLswxkUzp43D2KxcP+sm0yLOz/srb6kf21H",
-	"s6BVzdPZRrgwHc5dn39qi72DZV/BS1PQeICi13SRYratTuIdLDfVnDylPuQhZaw6y3dSlaXjyUtmZmop",
-	"GRZ7KJmnrf+wZJvnSTyK726d6/vrN697Y9jbPa90QWMd8TxyTk0hTK5QHBUqr+Zu6+eqKgunxZ0t0+eI",
-	"7lC6YYSclkBBLyWZnWlVTWfs/QLk9Rv2WkkJObqeTWNbQtNPS0S2KigasiUJ3hINnXAplz+CBM1t2rvp",
-	"Cw2gy8640y8nvLIzFHJOvNoZzA2Uj9ATkc+5LIRj3ITOwfx2J2bgRNS9KlYorfKSi7mzztRkgqu9nIkS",
-	"4sFhLL8pKT1EsC4b+HB+ejuFWL+abAp97DyYdho/MZgpJa0So3kdCXfDljPFci4Zvo91hYYd1VxzJ/j8",
-	"eOdBhUTZtvrfvSmNiY8hmhObsw/enPnl9i1lgTdmUNJFTRYWcfrTMckA97zbsc5iVq1Kgh5Jh820B94w",
-	"SIu9o6XKuvsstU37CtbnyTjXtWTjiShhzNzziNucfKOIIVWwk4PDqX6MiskcXzjFfw8MCmGhYHR6pDE/",
-	"nPdwz41TLO67pNnRFNJ3lq3638P379gR/h/tnlzNnQymdJ3VXJTOMMJiK5POdlVYgbtXSLA3Qv0aw5gG",
-	"01TORo1pUygwl2iqYRST5w9oaLqp/ye1N95eaOAJkUVhbFyz/kXGAwqpOpGymsu0W9sJI0VPouqMVBpf",
-	"7BJNoPeSAz50KexTor2Hr559ytGkpEX1MzcP6AawUhhrLp3cLYGMKn9ei2wTSnyHPJqwp/sX9Vo+fS/L",
-	"VW/Fb7G5FvhZwTiy8MIIsnrtozHHC+XH0xB6M2+lc26L+vnuEaWIX7fFCeLmU8O7DcG9vtQPRf+I9a6L",
-	"vhNou9Zht7I8S1GWPqvCrNoug7zp3RlRelaSz7fV3z+zip766KXbc1v3pTa1r7yUOHnMcqA/aJdKP9yF",
-	"v4Wt/8mrQjhDJhs8CljiV3PA6GVKww0bB7cjqEsB0l4vkkv+BAHnI/i7nVAMsY05fwixxCjo0pdw2lwR",
-	"FNoEWZjmTJgFY9kRvzeqrCwwN3qMgeqmfmd1fMlEUdYtGNcEM0pJsnl3m3+fwPVxmJ6gSGrJQnJpH+q7",
-	"vXM1BWl3jOOFKERUXhB1GxO8WdkUH3v2Ssu+QM+dBV8UZtko9eqG00OyfWZoZBOlz8rtd64yazWYHEur",
-	"BmHnc6jx4Sq3P4QkI5QnzqcKw3hZqmWfj07hwyHk/oBgT0+tYKNhXDs5rp1ZQJ9esnutluiVFVot0Eem",
-	"sP+i5EKynz58uEkPADl+y8JH8ZS1swb1hqEoVGs+fTR/X9lbPCSRSk8Vns16y9/WQjOvUCScBCL9cvuW",
-	"WcUehRGWSfgU6sdub06EFFagdVSqqRM0wjAlT3epicVoZF5pYVdDRxbPshQz3eWosusFCYoLQN/Vvcys",
-	"XUQBz9dIxRpYgIjaQAvMqCLmLoRHm/1Iy4Bn/IUv7FknILpNblRqEgo0M8bZEu7r6K1zgJtE3EiO5PcY",
-	"7HJLRYekCshLrsGw8aeTOlq6Gl/4EEX4gfEQN8EY6kgejcnRHtMPTCoJGRvzys7csuZudcIzLlc+CH4i",
-	"ZJOFOD4Nw8EIF8ZtUMXwuYctuGDjzyOKf40GF59HWKk9GmSj4Mrgv2dC2tHgy5dxNpKIbsDG7j06F4Wl",
-	"8+hOzoH7wP5Cq6nmc3M6QpoLiwVIocb16uY68tBCYZLbYguQfCEGF4PvTs9Pv8Msmp0h/5z5M+t4fgJw",
-	"P9QkdvbewIluCiuTIRyhQ3x7fn4wbIgIHyABEPGBcj6GHVGyBwx6H8enFLqacL+VUz3UQ67xJ7KBCUdI",
-	"Bmu7xIQUPIV8UYfEDIZoHZJP4S5QDhWD6TmL1ThudKCPBNcpi6PU7gn6UU5WkyPlZuf2a3stWqda6yMG",
-	"4UDGQdah1cWXtrC1uoIvazzwzcH6bhIYPSwgYenohSghjnjPX/7XIci7xgf7s8GXrN5NZ5+JT78QU5Rg",
-	"E7r1FiYIbuJDyn2wHOxorJbyzluE44z96fw/jtd54w32UvNGjD/zWxIepobx2B0e5uPa4v9pfVo0kOL5",
-	"a0MNvdzanJERS4AZqf172AWikwN/gAWigRxggaihpNUp1fKJi1TZmV+p/oXB2GKDZYPIAMa2DgcUDA+M",
-	"mib1TCayExsjyfMcjKFwFfqDUqEviBEsWTfsvRyS1l5QG6s0FCMJMterhcUcclQxkDEKwPq4mE/OjyTS",
-	"D8+6mQs29rxyhyH2O38Gqxizoz+df3ecNc/nvHT+nX90fpyNZP2skniABZ98E3/kw1HNgzp/cVfJOo02",
-	"Zkd/Pv/2mCyJNqeSV/KrsLMXVTUtDJ6dVM3hzI2fIaVjhk29w3qFhT+sfuoruH2p/BDsSWMsr6usccdU",
-	"HofWjn6ydvFelquMDfkchsLCX9/yTxm74Xb21zOM5hzXJnsareuJG9h7EYOL3z7G29nNfpMrGW1ot0sT",
-	"G5oM62gjU8qqTgN7A7PrqVA9Wje/7M9c0P5Uko2JJtTm/8I2//r6/ZvvR9X5+bd/KcByUf71zfcfrq7f",
-	"jk9H8sMM7S1baemLy8nwpgQNFqd98pKdW9yYzdHO+5V7YyTDlsZCOW6dK6H5BL03IR9CimnOHyg/u3DN",
-	"G75ybgOdN4XSQGqH/QiE7kOLklYGv1egV4028Ec9+3VBBDT1lz8l/Ml0s0S3wR4NfXzBbRnXAiQtQPi0",
-	"KLnEpp+sv3rY//tPFKngNec5viQgoCfwvSKghLQCI9OmHetsqRHk0rwErk2sR9ivM5AjSSA5lYE7kEUj",
-	"WTCWUPP3egEJVhTQeTZkb+9r5Fxr4Qeza0SjT228r+xLeont2E2/BFfVPnL6dUPnPnH9MoK44T2/Zj6U",
-	"yqK4ymbOa0UtiAF9BOWkPs3V69ZHZWgv6tt3sbAS60bRlLh0L6Pzr2witCGGRblMRzie7fa1y0h8SaXQ",
-	"vobEbSEn4eNYgODzBP018OKOKL1O/LPPBMG50QuMDEM2xinfSWXv8HW00zI2JkVDv8Gdczzcr5brKdg7",
-	"+JQDFOaO51bpxoT0I8HB3dWICvj8T73uY1yYuKaVUmRuXjnzB8v+WU5iq+zTLSDQnhJ18Hr7arZKh6gM",
-	"3+azVMEuwsywsWOXMVsI6aTqRQN25twJJaeIQnhC8GUJYLORDAdhcdCVtKKkNglVrcZHwqINqwgp7ZS9",
-	"o2oxOrtmRpJmqZYS2Tejcijn+SDS2kyVWKQbV5Q6wqxYyfMHPN3GjRu5cYrFMeCYHVnNpZmA9ofQZ2LB",
-	"nIuFdYWs7ct45qTR3DlPGKmShdaQ+aiHwM/0O9KiVPkDFO5H/LPNzK6N53B5QkkR7t3B+PwFAnBrGH1f",
-	"2TVqFycnrTBfuuSr/p4tjOkMZnsLvzLMoy/utWX7ZfAZFsO1BHGHM7Cm8mUk4NddHV8ceqDlIbp0JSxW",
-	"3JHgaVd5PEHIVnaLWowCGKl9nq294Yto8XkqFvf2kCt9eBkQH/3+4+3+g3LX2wRvWdUKPzyFqzbIgaDa",
-	"TmrV1u+nvZflivDI0Rad89Wld5PgUajKY7Swe8jV3NmNxVzIln4Muk7JchVZcmEMd1aROUcKbZ1RP/gX",
-	"39dj/RcVShKWRKzns8zP/AEYlwoLE9qME1ZqK7vQW8gmhTS9samGCekgEXvzbsiubq7pXLn7I+BIslI8",
-	"AhMSHyTQPDcieK4Fh968G76kQ+aa71mnMB+0C5ezFVmKTTE1nqc5gNkek659PDWJhpqRSf/Jas4C3FWz",
-	"xoU0fb6ZL5Tr1TN/B1gYf67P13BTV1RtgDz2AKtw9IHGgqXE3ILx3ulIImSEYdyquch5Wa5Ok+XqyApY",
-	"N8stJSguovLZkTR8hUXc2O0G8E6mOQV6ZmqJEGyygKKdZUDQVVSVzTEaJ4Hcr0gZFEmkIP3PQuLEfK4h",
-	"GeJpWPPwWq8Ftfp1tV4NtJoKKbkHB7NyW4wv5Ba238rjBFVSM7mXZ2e4UU4izLkk7//qw90N1zrVuxNw",
-	"L+2D5Uy0QL+Wzl328RNcDCC52FGJ7QY7LFpzJD3vMmWKJVvIey/Dm60uvjJzrvedgpPEx0w6eYDYlPkB",
-	"wmS3sCi5B0og2evYN/R1dIULfXV1dXX8FEYN9WHJ+OSPYBEY6gXpiu0n6Ol+13PahPxeVbYBK1vy1aHT",
-	"DmvgUllrB3rQOF/KFsLE9XapcxVzX0ParINZGQvzLdmKGM0iaQENCW6lVtE0VCP5wsyUDQV8ONqQ+r5f",
-	"MW6wbrt+NJILjIXhxrxgY4/cMGao8JwSU2XRgFEIEiFjhHUY1woRkxZtYAvMHJ6yq3Co4JWPpZE9HpzU",
-	"AD5nrBucKC5H0vLpFIrwGRW0OqOw8Mk/oZkjJDsau2/HHts0qRTfCmN/bvAqOuZ5l5xc5zO3RSWfQ8YQ",
-	"+MX/+/qG8QD5ktGQPbhRgWPBo4yJFN7vfdm7b8/Pd84DGqqujVuqS9IDJoyaTDroMB+T7fdXovpjIH0z",
-	"8Z7ehhuv1hu3fJoxOJ2eun9dUPasr33Lp/s1j/5fzSOUAw5oQ4yQdRghgPR1qWscnm6v0Tm1vbrtwm+l",
-	"eo1Qfjb3m2QFpW3rw1ra1UCunjP8nzXaVX1gIByU/7gz/ylddNa+6ZWbPOqU/nIE26N5Dx6TaP0bvJJJ",
-	"zF3j36Rwafob9DA0iUb/fI4XP/lWz8/dRtzYy0t65zFUUkLdvZe+ckFNap47hJMe0PMI6R2hrREOiJCH",
-	"6GYmWWDXnRqqSInV+qnHvauft7TZWcCs6o/sUB1/OG80npkHWOEpfw2/n/y///N/xwjSq8oC9DEVmQUE",
-	"NecB4wEi5+ljMQr75fZtx8SND6ntEK/cnp/rHtR7GTO328tXLgBudZsycml0jd4+hIlLbTLOFh7NJpxP",
-	"pLtiUGXdY8Eni1eV4TmpHfi0jSbZYdTP9c2PG5PEFP4LQYgwQMIrIus0IO2M292N+zK9DR/tF05sbrL8",
-	"ZyV6/dQumbBsXqExGJZwyoV0Lqyz/jBp+qQVcs/DhQUYJzyZ81XN/H3eyosQ9Pxrba2D7af3sm7s+WI8",
-	"2h1nzqQ5kQFRMBXOuCIwRIJXd/uh0Hxpjtm9sjN2for/nZ2j0rm4ODvP2APAAo/PWeMjfTWWqjfq2CE3",
-	"3rBmku8b8+x5zHJ4DdAd4deuy/1KbPqLiURJF9QWY9/GqsXBxccG7t58FOFXYWdMKoaFHxMBZfsofbhn",
-	"QKolnRir/F2XztOki/MOysrtS0X+eFzcHt+X9YuN/xV5tj5uEdZOqmWG9UFOgNFRdWRdf57A//T1mFhD",
-	"QD3ot7kxooHsee+m8ubdkJX8Hkp2VIIlsNBCTIUH0pmtFjOQJnPm9lwZy/7yXYZ4fpgOcbJbaebNNl+2",
-	"Tp+0qpTY2A/yzvXejSgfdGO0USH+eBujPb4/lnAn9jmobU/xswbZfQ0N/Pgr7o4GgrbfenGMvG6q4BED",
-	"xCBtBX9aLI7NvyhvN/ZLjSb9B7Ve/Pj+TW0Xb+c2fP3KtGOR7IhiKXiFTclzX9tfG7dKfk2+D0jH6TIv",
-	"ns+Y5dNaJVAM3p+eIxyNV8a9QZx82UmOTCrDSx/tr6HNLJ9S0SnhXjT57A98OnU7bMZl0b5xwipUohjy",
-	"53XhsD8mqKsSA1nuHQ8M0N0tDB79lXBRq698fVBPJj3Gh/7DbiUc3b/pRhqCbW2iq9dvmUfff2pcB3oT",
-	"aVhcsw4lkVFgCa/EDodL6beeC+VDDvD18PYHZtUDSCfd3QcRxPJ6dAIGX/005YcaKvT5S/XrTCHgLC9L",
-	"IadPOhejWhCxyTX6QXUBpKk8x1hYsKOxW5Gxx2Oti2zxrEgb1HUk6VwJ18AmGlC6YEUqFaxLyO3YV/tz",
-	"qiAKsWXC1HUvQDGSDU51xsaFkjA+znz+F8uAKNRFpyVDeDprIbSOpIftJL5p46WSdOs5nhgB6r4g40S9",
-	"bGQgJ0kjpO7ncxPoFqSusagRhIy6iZhMtYC392E1HFOI6QavqAPq4d/4o1C8gUk/IMV/wEajJjFI57ib",
-	"CXt8yTQQRh0UhyF7KPbfUNbb3se0QbA0L1F+HAHZ16cpMS27DtzcSQTxUgMvVnfUS1PdtLFgPZ0gQinT",
-	"HH3ZXhTf0IPMIWIaOvufLqZ6K+TDEMrJ4N+urn0730e8ySfWX1Z4EObHGveVqjRChjj2kqySfsm7yqNb",
-	"7v6MTbDQ4F7YCKXRxSGK8PLbkERtbxP5MWbp+srlIFJ9wfQ6RHgK0uj9Ukagpi8LMRSjp/YiTR3AS3Nu",
-	"1slMVXodQN7xAp7Xe9qqTz3KNh628yvsDdAGobAvT3UTsAlfbKv5HnqISyN8Pn1dW85g9yjXRwTJfUx3",
-	"jqA9HG5zpTwu3qJi+GOclvLU6klK+ad9leMtBO26kOAx/IA1k4XwoUpfQnfRbBNqfSTp3GRBV1JhcBOR",
-	"I9xW5HjR2ZjexBrZUuQ2AAyxK8l8uGckPRWE94mhIDLEznKEf4F4hBqo+qz2NhARoGCE0N30G0JKrtvz",
-	"48t6hP746Sm79kccEKQda/Ti0fDiBKVJ3V5TfO4nkvaOIz49vCJq2v/Kamjz3qAVP9QOGfJHMnKjbUKa",
-	"LQJKynNY4B3Hu2wLcnnDvmjkzVleg72nTVz3+EUXNO7hn7KkBHffs66PoAuR2wMoFfMQl9vXdx41Gw73",
-	"anPxkuGPlOHeW+rh6tYGRH+B8A2ohRtLCCPXyil8OWYG/KEXG2AcKR4tUkrwNFlfexPhmG8psT1wvWlP",
-	"HamHiN+nqpPnVjzCBSMoeSbV8tINsLjwF+6cVMaTxzsN+PQy3BLfNwljuYVk4S51uAmnfttEI9z7/etI",
-	"Y6T8DV+/ZNVLB31/A7JoxiQswViKx1zWEHAe52+OVyA8fwPfRKagaSoit2Pl9dh8fdCjqW1ItbmGWAyN",
-	"IrlSsq4vJzXtHl6O5DjZ35i2cQhzN7GZpUyHK0fyaIOroDHg5fF3J0rfi6IA6T1c7MWoObghQmnglcEQ",
-	"/g64qd3TRgGBNTJlMEew/bwbeScd1+SlQFe7jsnXq7vc7hK9IPLqmnfEA/6Prtnyyfujo8UQ+9NPNV12",
-	"k6pzaa3/TriddRf/CuidrQXYCbhzA7HjEllz9rl9WceXM5+D7Ke4T27eRt/tRPTOrSAHJ7sfV3HI9G0o",
-	"OF7Cfau0+On5py3U14BQ8r3Ev8Xnfzja07AOQXtq6UVIH19mkTSUCeIMYQJqyD8qy2jSgi00gyOlM6+n",
-	"64tw/ZcZ+0dlLIWglYTjtNE8bHCvXg6RL7rgoxdSgIbRNrEOEwGqTZAExtfuqcHw8dln/69tmG2hfCAs",
-	"JC5D3j3n7J+uhebJABKWrB9cwe7ViqnKskf1AMMaGHD7tqzn8hI70g3mIBvSNZSiwPNWdDv4Yet2qBfd",
-	"Iq2eNgMgdpP9BwM87Fw4msWYh6EGJldVuMDQG/OxOIrXgf7ejIbY55m843N/3BaDRlAwHl8kSuU1eHuM",
-	"G4gTf5UUv1cgwRh2DxOl43vFnOWPnll751FGbL3YM4sfWf7gvY0URBTZp+07xF7S+u/cG/p1HYBE52kf",
-	"4ECIb+u3LnTyH30cRpo3Atz04E6tK1q3SO8A699crFtfFV6fuaVj33czbpoaLwpXXzJq17knc0UR1nlQ",
-	"aemzVl0m2i66O9P517qk4SlL2Qu1Gd/BQFU1Hq97DnS8//31m9dhudwPd0oUuU9W1CJEktDxYTXc+OGb",
-	"SBT03dyQuk7wq6ziS9V/P0HWnH9dWRNqwQ8jb+pC8GfKmzaMx+fuZVm/ffySNTdy/fbRLSKdaCYWqXQ5",
-	"uBh4GHu+EGeP32D5ph/E+t1rvA09EnAxQtwfr4EH58qAzPFWNsrURyYgYYCsx6JbAMhZC/z4CGtWMwKz",
-	"czZ7dNNkxsJFkxnz90xmjK6ZzBhV8BxH9bOIodzCFKIOoxESBuT6jbNBDscZTOmU+/Epu0U8rUYEJHFJ",
-	"RrL+9LK5NcyEW+vGiUrmMZolvDTKfYAnSTkilxgl2XKmDKSjnEwtZaucmEKJfoaNm5j1w8t1yRLE4lq2",
-	"JY4fo2j7hxIyOrXsK/3Wr7WKGveh41QpSJMqjN6vE+FrWiQGs1oDaItaKGSqwytSm3hpZQB9dRKUKrDq",
-	"Qkhf2Rg1F1VHrLc6bC5FxJKuyjZFs/UNni1n45T9Ldxd6M/MjaSdaVVNZ91LKY7CLRROy5xhan+cMTfl",
-	"QmjILZ1OWnBtqQthRvLq5vqY+SOpqXs16uFJhOJfpYHoR5KQ6C89NF0lsaLBK4lgz6NqxPtF6AggtCf+",
-	"yoxkVDh8hNtn/OP3H9jZHMbHoe5+/F8n7q2TDwotZILRP2VDpLLBVkdyfFXZmdLiv3FjXbC/odxjo+r8",
-	"/Lt8bZL4M4wDijRO2dn6TKqolLm1cdDb+/Lxy/8PAAD//w==",
+	"7L2Nbty42Sh8K8R8HxAbkMfe3bY4r43iwE2y25xmEyOTdF+gE4xoiTNiLZGzJMeTeYMAvZpeWK/kgM9D",
+	"SpREzY89zqbFQYFuPJL4+/z/fh5lslpKwYTRo8vPoyVVtGKGKfjrR14apq4zw6Wwf+dMZ4ov8c/RtSAU",
+	"HpGTtKJZwQUbKyZoxdLThEhF2D1TG/+OnBNK7rjIyZqbglBiFOUlFwuSSxOMkJ6OR8mI2wl+XTG1GSUj",
+	"O+TocoQDjZKRzgpWUbsgs1naJ9ooLhajL1+SZslS9Vf8vmB2OVI908QOSk4yKbQsGVlpZn9kFeWlXbp9",
+	"mpDrm1dnd2xDlorN+aeEGHnHBDw7tS+FHxOeJ4R9opkpN1s2INVe63/H9Ko09o3YOAqfhgP9/4rNR5ej",
+	"/++8uc5zfKrPr1c5N27EZooJFxnrH9HLe/stocZukM4NU8QUXBPDKza0Lw1DhcuZS1VRM7oc5dSwM/vt",
+	"KBnc7HuqFsy8yoe2a/zzfU4OB3sPT7cNB2/sM+AHYXg5eE63bC4V231EKxjlAUf0M6JFcDpLaopm4Kp+",
+	"nowU+3XFFctHl0at2PbNfdBMDQ66woeHjPjFvqyXUmgGpOOlUoiBmRSGCYBlulyWPKP2BM//rpGk7AfC",
+	"OBrM0qVBG8Lsw4RwQUzBiBSM6IIuAS1zpEHrgik2hn27Ee2E1zev/sI2QPWUXDJlOC49U4wall+bfa8p",
+	"GbFPS66oJ5MHfMPy4DBvpSwZFfYhzyOHnIxKqs2EsQNmQdIVHcyez582f2Y0X9NNH8J/KZgpPPpb8C4Y",
+	"scTQfUC40ayc21PW42bmeg9fQuj5m91QvZhm791FfKzHkbd/Z5mxy8Rres216V8VXfK/sA38kxtW6Z2k",
+	"EK/8Sz0NVYpueov1ww4vZ8IX4pUYWlCEV8Kx6YyWzHIVOMiTtKh/o0t+xzaaIOwhD6zop9dMLEwxuvz+",
+	"939IRhUX/u/vYqSiv4P4Biw7qBlke/mI/zG2GWWUJ45TniYAHW5jz3TDMAuGTNMxXBAL1gU1hApChRSb",
+	"Sq40yWhZMkWykvKK5eMYHCtZsl23+86+U9/t5xETq8oehl3zKLFnMrtjlijDkuwvfgXBQbXww5HI7ceR",
+	"kLnllSgGwL9g/PFo1yUZ5EFw6IM3BYwmAmgDQtnE0NuSeaELz5wi8trPgUY90yT9dEbt6CnJWVZSxTTh",
+	"ZkiOS+nKFGPNF2LGRQq7fbtk4tUL8lwKwTJD7LMzLnT06qiHtZ1CCkKl/cQKHrDNPOd2ybS8CbaPzKh3",
+	"XsiMd33Wv0yUCJ5poljJ7qkwZM5ZmQfcnZGsoGLBrohmmWJWQFKMCMtciGKZVDnLyQlgMF0uGVXuzLly",
+	"qHAanEyz4KzkTJhXyyh5zvl8HiMkK8HnnOXEPkfQA9x7/posZcmzDaEiJy/eTKJ3AbzyucwHsBweP9NE",
+	"IxRlMmcJWYmSaQQhlDwtN5B30fEH+JaFeqadjBd56qXdvcXYpJEKYyOalhTYf8yRzO0pg/X4mHvTy/O1",
+	"YtISLWspvdl8cOPb8f2GLlgf59m9V9P2Y3YN+egxvGQk2CfzfKU0oub2TbuJB9fcqCue5Mq7kcU0wYHJ",
+	"zykvWR4lss8Llt3dAOD2N7ysf9++PvdebH3PkVBbcfc4kp5lfFGggid/ZQqwMy7VLZRcLXUf9X6C3wHD",
+	"eM6E4cbqnPKe50BfllIZlludzL5hZUBPcEHd8LDQB/POldfixoctnK3k4o7lgbiCLG5dMOGeHYL4drGv",
+	"5YKLQ87YSyF9YZZnZqUGnik2Z0qx3G5ucIRDxAj77g0XguXDwrEVY/KKC66NokYqohnekv2Y3G5IQUWe",
+	"EC1rFklKRu+Z5ba0lILtKzoj3HWhzJ1VbPfNabldtzZUw2ISIMEO/ImL4BY89qdJITruksJx5B2L+rC0",
+	"oNRf1rEvunN99RXDJV7Btc9pqa24S0pmSCp5no3tK7OKLpdcLFIrGpQbQheUi4Fr7+8ULmdIUz1c7ewS",
+	"9maAj4Oz/zkkG/1F5FwvS7p5M4RywxRzAEs7axwUj3F1N4pdr0wRPR+ale/pog2dO6kkWxasYoqWcRr+",
+	"EFVfsZW2AlV8xJU71j4tbhNhwvMrQm81swIq6hl0cSZFubFa1/g4l/0eVKM4pDH9ECoeqLF/+N0OLfYQ",
+	"Ah0Dk5rUNeuNbfXFm0lEGJBizhcrtY0K1BfyTBP/PpwomfOSWblYMZqD7Bxo92N8dbakpkhPY6hvF2wU",
+	"fQeqxP7U9GXzURSSgzGfH7i7NBd6DAPMUMHRuHy7R0vsrJLBjcZ9rxUHhSG+tYKjAtue9M9ybWklE3Ba",
+	"YBPgmlRcay4WURFDM2O4WOw8lRdvJhP/6pdk5BcXQ74ODAUgEHw3eJADoDWh93jKHY7EtKHKxDHdKVZy",
+	"TgKwcV/MMllVVOSpk8I0M2Ng+eHo8i5OXOTKLFdmN5UFgd29HNuXW8u7+pOdh9n9Yui0glttb+mWavZC",
+	"VpSLKN1elPKWlpbtaKbuu0LITjJf0QXPXgg9cGz3TCmes9cyo+XgW5pRlRW4xgOn18uSm87i41aLQ0bt",
+	"HHDnRoIDDfYfO8nI+rq7jZxR9IbZPc/YZFVVVEU49ILfMzEoOgwoFXx5neeKaX3o8QyqBVKUXOxDIXgg",
+	"czdrby+pHi56HpwuhNSGZ6D5RsQpZobkpSFD/uC2tKFmpUO9fEm1XeCaKuH08ohWHuesbrDErxDXs32P",
+	"EazO7Lb3Z3Hd84rcKpK+Nk39EWRxIJdUbAhMStAMQU7s7i3JIbkkQhqSyZUwp3toYm7tMGVs47XTqyM8",
+	"+Z93urj+JPO+HoSfD84H30SkmZiND63DCXFm3rNaWtGC3rFZRjUa/cbA9Gi1tGxzJKSZzeVK5DGuvJW7",
+	"z/knwo3jW1bGABlJy4qZgouFfSWXUWZfMa2dEawrrFBD1lYGXispFgkIH4YJEImXTC5bYsiACTLGgOEx",
+	"uPFpqSUp5WLBcjSwoglG7xax4dSbxUfvDCRT59aNalP2QuCtzRYNJO6wE4Qb4mTfWleoGBWaCLm2699T",
+	"SYwsuxE1B91GAwS4IT/Xo2R0fX19HTUF3tNyta8+mHjnCX70cfuKdUwaO6Ko3ZN8cOzYqn5SVERdbwer",
+	"yY/XlbxNCcaJLbZWCCY1I4m5O1+GymEEJgPfYO09XmmmPaQmRIqMkTsh12JfGE3ac09kzBnWuLCpgdnd",
+	"hBCCxAX54YLkdKPBj1lQv5789ApNscIwNacZI5ZhaCLXgikNmg/Y/PSAJuepfXctm0Cf55qshGI0K5Ag",
+	"rx3u8rgLbbm6LXn2QZVx4vXh3WuSg6Cl7cFasgpjBxOepJZpO2PCkpydlXLBxRlKdy2lNCSZbn17qIyE",
+	"Cr1miqFWWDBamgLZbvyUrEwZdWCGSqh7iVDwTjoq3DCUen1tdnV/Mf7+v8bf7yTWzfbCA96KB0dzIzzc",
+	"aDZkaAfTfGAY3cdz7Y39RmKUR9foz+dWehofZKMXMmfPrUAVPLWYtECLr3dr9BcHFlP0LoPl18VC5OR2",
+	"07JMyLXw1tiEsGppNvBNabUQ/DKOQm7iqMdwi5Qf3lRDMutttAYOjenhSeyEqWOY1ttA+nDj+isxl/21",
+	"1FaJvZfheIZVQ+pgmW0fYkjNz8wUMtc7ScSabhoC0cb/i/F344ud2O9HD9xio3qpsXN5zcXdO5QStxxP",
+	"g3rbp+9+EJtxUEikSwt0LH8nV+ZQHZjeU15aqtd83D5d/B04oFMTCM3v7eQu0mv/uTIqfqZiQIz3rJn5",
+	"8J+KblyYBVIjP/uJlfDZzP2pISSFG3LLSmmVOCBefpBnXSI2YG59UIwfN2+iWpXfC/Bv4i/Hci0qiP2M",
+	"CKdTxYR5HPXaX8vW4ZuL8OF3e06yJdSwUSf2O4eWyabPXyCuuucWXaDP8wqkg5/B9PRmAu8e4k1+sOHn",
+	"8LhJB23RYL5JIZVhYsATPhxDV0ht4HgsvKK8tkW1RAbygAUMG7MsCVpwbZhCMhs3Gq1uBTM7qEO2UooJ",
+	"U24ISJA5OfFgnzRAmoOsvFS8ompzehjpMAf77bwbbRuPcRQVOeSepj1YSdfCF4BHc09JlzD3qW3neAOq",
+	"EiMF9V2GEbOdKwyp7BYm8jKgXh3FEzww+1j0/ZtbpokHLuXU0OsYF5iwTIpcE8ggQLSghpI1RUcamStZ",
+	"NQQ9gHaxqm5RyvFsYW85yXPVCAgt3eojYitdsAn/n4Gn2tByB4+DqB3F5orporMtZ5eEKJH6CCwzvGVE",
+	"rsApZElVnLQbaWhEK3SbtEzUZGhqKxiZQ0aD5aD3TBFalsTuKyQ+9aY6V1+fsp/RHVZwMkl9zf5AtsBJ",
+	"Q166YRuHSjRdpQ4H2DK1jwhoT3wovemG8trPt0z6sNCJATa4X9xEQ8+i62JD1pybOmOgY1KXKkiI4iLj",
+	"S1rqxOcFPNMElWgX8RplTRld0lte8sbZ0TPtdgTCXKIxBg0VhIm5VBlGK0vhMsyc7fZA2VSreR3s0KVK",
+	"4Ny2slX632fPJ+9+PIM3UzvlSmg6r+3FaEpyK9RgrMikvONsTK6bSI1bRhVTbltxXn/HRT5gRm8OxGon",
+	"LCdcXJEUxwR/PCX4DdFM5BbXKRi7YGVgBnKLTeAnS1KoXy1oTj5mk+dZK0wep4jaagVjuX4rbiVVdsYt",
+	"AXJtg0NBNbhcNsyQuZUPC5ZbeV7f8eXS/rMeMk7u3LJ36pLutT3FglZUWgeN4GI6kNvffwzF3rD1UOBW",
+	"kyZyhFSieOpHsive5w1bb4udekic011MWLWS73xVlhYmr4gu5FoQCFqSIotL//7Ktu8TYdTlduze60Bg",
+	"EzozdwoN+PUXnzoS3eS6sGCOOaInabGe/esf/0xPE7dlUGkHttxlJi49xa8ttqO3r148H7TK79Yl46HG",
+	"tQ33xKppOdeZBAKby2xVWWKWyVWZW7nESmdDqvUekUaai0XJ0Iwn7dkouVoU3awS3gRZtVSdmLH9Ya7V",
+	"VsBPc2zRA28Ru44BmIqfmGCKmri+NmTsACMEoZZjntGVKYBsu4yOSrPyng34GDIqcm5RMcJFIRyjYwWx",
+	"RPdW5hugvy7NKiFyPofbXhe8ZOHiwDvRBHsfw/xooRkcFHHc8d4LOd9mzNl7Me2ok8hiFuiGi6zmecCu",
+	"tMVpklFB4H2I+NWQNI5QM+O0Ot17Ud71tysy/+CTBlfOBASk7f4UJ6B9ePca/dpbfULxGDzDlqFD1wLJ",
+	"CHDeYqylWbIV+DJA4WCY9sIbAGmBd3BVSRfPYmg6lEpSRS13rwRJ57xkKbHPA2iz9A1toC6pClQ2iuGO",
+	"GPto4cKKMreMsJwblhPMMm4EKqsP3VLNIFSmZFFBqklx6Vzb6v9M3r4hJ/D/IMllsqowN1/kTfEEiA3U",
+	"cf/dCmLjDzJyDtrcn4NhVoPjDdLegrPJJdNXIHyCXZZmdyA6263/FcdLdzM9dxBJYJiHOxu+5IEAqkyW",
+	"q0rEFfWOYSx4EsSbxAIT+D72EXwvuuBjB6k/xH59/Lj2h6SwR2XEn6m+A8WGlFwbfeVkKRATXV4/yibo",
+	"yveeQW7Gh4fbG7p4K8rNYCx+vj1K/1HmRZd+7FaQ1HcfrDm8KLee5qC3w1bci7isn+9vIwvgdZflIxw+",
+	"trx33lw55MxCeyaC3kA65wEZEi2/1ZqXpfMTESN30yCnTHRWFN+VoNWuzJhH5rfgHIPn9tjRXfBQrf2v",
+	"BWbJ5xXEBwtm1lLdzfzf3NT/hMxxyHy952wNX1UM7LExDjdpVPYOod6W/fwAAud8EvtVsvDWmoreeeto",
+	"YEYacqFtj3HyYzKR6yZb0zBtyAm91bJcGQZVYsCqq5qIpM3pFeF5WY+g7RBESylQ5t1v/0ME11mWBsw8",
+	"sSvz7rJDTt/izvWCCbOnZdLbVYKAiWDa8MCbm43BsQOvOO3z57k34QsMR1upXj1wfElmSAwNZKJ4Futh",
+	"Gc9Ja8DoWlpRFXvXKwnTHi1+cOHLdvXrmHBNaFnK9ZCOjgbRCctc6u7ATC3zKRZYqKiyYgF+ekVulVyD",
+	"VpYruQQdGR0Zy5JyQf78/v1NfAEA8TsuPrCn9FJjaoRBu1prP0Nn/nYVZMV3HW65A7PBgL6eaeYZkIQz",
+	"f0gf3r0mRpJ7rrkhgn3yEXHvbs644IaDdFTKhSU0YHYa7xflO2Ake4i0OZ+zzPB79u6ARNwHZBluyTv/",
+	"oA9b8nB2CLDGfSyEb+HNVtmlSLkRVxBnzpU2JCuoopmxYA1GwxT0u/9FKqnYaUKYAMsYRHRmciG4xjiK",
+	"RgkLzI4D0vC9vDvsJA5JntbG5V97/kLh2jsua1jCbrsA76S0Q7Eon9LZgig/cZuDhEwDb+3jEJTHGUZF",
+	"P10v2Au6GbBTWVHS8vOSz5k9PUKJYGtn9K3ohhT0npETKJgDP84q+mlGF/YqLQ2Fu8rpJupzddbl/blV",
+	"Y5Xe6pvEQZNwc4PH8tbD+r7R6Yf5KB8RtN4qgxBm+36M5b1pS5652UzskI73ojtrn9pcY1+qDzgJflfP",
+	"UhizDHxRz4Ed1JX0kDs0tfQKDFacec9Vc1nIT6CoHXcxl32AA/uPXZWc+9j5hFCyZre1Y20ugzjs8VRM",
+	"xUuw2tf1npoaT+mns9qRtUkvna3V/0CoNwCDe2sqTlK0GKb4AxFSsATLQVn+lFm888+o2Dj/5BkXjYP4",
+	"dOyXA6Z6MECDrEwrV6fvkqSfp2jIn44uP08hiWY6SqbeJgP/Lrgw09GXL2kyFVDOj6T2PcxHdjWvRA65",
+	"LuhzXSq5ULTS4YGAoNEciymoID+9fN86HyyLhUfjqmiBwQ1K+0yFvTxvpZaCEXidQIEcjFGH1A9gxz5o",
+	"T6+yzB5RAoEeGsIX9VQoNrfa/XgKMMENxK769Ijrm1eBKczHtFpetGSCLvnocvTD+GL8AwRgmALg+9wV",
+	"kYO8SgbErd6rVaxHluShRxItDkG5xu8vLo5WrDEo2Bep2PgewwU0OUECzzSYeU7H6COY0y2loOol1wUh",
+	"k5H2qaWjHhZrH72F3kKgeiECQPlMQRds5k8OJHA9kKPdWMgw0R9J05iEDk77hDtnn7NY2d1ZetK+i1Zh",
+	"jzo7zefyHeUeWlN8aZNTo1bsSw8Gvjva3I3vewAELNe8YxvgivbwHn/9z703rQcHUTAAxA0r6Y0QCMYo",
+	"T9TVvOoHdoE7oOdLUiPh+WcE7y8ISyUzEd3nHZKAuojbQHlNcpLKtZg5jT1NyO8u/uu0D1IvYJYapMJS",
+	"zn+LlnltJKy9y7x+7MHM7/rbwoXkj79SHOjxV+rO/1hXeo5iJlYoi1GL494rprh9A/eKCznCveJAUWOC",
+	"kOvD7tbdxYPv1o573lTWc4yzV+xZ1bkJVhpw+UeEGsOqpUksObNqAah0CQgGS2rfNYRiXeipwHLSmmSy",
+	"ukXjtCnI9ZsXY3JDXXlF5BjPNEmb6nwp+NIy/PdUeJCyL8AcVz7tAMPNpGjCTe3jMYELgKxuPRVuoBkX",
+	"4KxKE/B/Gtb8Qk5+d3FxilJJRHyoawrqPijGAKF55Twszf4l2f91tMft+X5Q//vAb17l+39Rl6Hc830s",
+	"tr7361hz3L4eqyWOV7i9eHn8y5JXvF03vkbj31+Afsgrq8T//uICCjXhX99FooM/PqX82C6DGREg3nr8",
+	"knMUvfXjadJ1I8iHciPSnb7gqBjNZ/iwR0csf5BY6WcLOUGdIR6f3SYn2ihGK8gomgrB1iUX7CxncJss",
+	"RxXxxNKc5uTIErM7sVEB1eT55K/khBKrjTI1FUquIXJXAK1Scg0fwJKuXNnbxJX/t/Qu53NINYKpDPtk",
+	"ogTiJWz7/5GI355EODNfFNNHIgd8bOJU6h8yfR+z0R2G7J/O3HgthI8Yn9knc25n3PpeVHk4Fs4jwIY6",
+	"/MNQ3xRORhwWCSFYpSmiD0UgtWnlz+cECmbpJjobZQSrHk0FzTKswkwNOhiFBOeiQjOGH9hZQFErdQqp",
+	"NlKxfCqYyNRmaSDMOgiqT5wx2QVauPj1qQgEh0uSOil1BjFbM1emBMWFH06T5nlFSwt9zEsSyVTUz1YC",
+	"ajzAk+/Cj5ypuHlQB8TNVqKOy0zJye8vvo+SHnRz/cJN8aQqdav4/14q9fHY4s9RVjhpUgL6SQiuWN/Y",
+	"JTm7bPIJM2eN0bKPXWnHZJn60U7+bMzyrSg3CZnQik24YX98TT8l5Iaa4o/nEB5wOt4qmHx5IMo6a+7o",
+	"8m8fQwS2u9/mm2xhsykGVYmgvn2oSejGG9yhAWgXDfAfQyfrcOQo37/2Faji1fMRraUgKR4ljvm/Ycw/",
+	"Pn/74uV0dXHx/R8wKvyPL16+v371Oh1PxfsCzFFmpYRL20a7KdotQaz45FRRalxNd1806XZj35gKTwkg",
+	"BQ20lkxZ9p9DiQgf6ljRO4wTBuFL0w2hYoOVnFipWQwxf2JY/xnvMq69duVbTIccVl47FUX3FH7rsmV7",
+	"D/SUQm4Ykx7ncZ+WJRUw9IMZ3QDWvPyEHnNaQ56Fy5ViUXTZCfcS60vG+R6acNoxNy3uA1CalYwqHbIf",
+	"8kvBxFRgGeWVZjMm8oYggU+7hu9+IgNEtmOlGABvZ4rNqFLcLWZfz/oQt3m7Mk9pRG/HEAwTfrk6hLw/",
+	"b855iMo/Df1uYM/dmQvpIYFb7CBCLeH496DULWcVAq5znJ3V9VUGvSVBYtiTuky6VdYj9+1sUK2+M+Di",
+	"9loiaHO3G1dU4dHW9HYahEty5MrlQFjUs5whlJc5rYakZTzp/uGff8YmO1ut5IEcSlLY8kxIM4PXQSxM",
+	"SIoMCn9jM83Kuf0VwWPGPoH/bQb9OhqJ1a0EFjeraxzC898NmtfDVMFDtVtX6uW3MqK3EjHtBTLERV4H",
+	"X0Vvs4+F4cFFbOvh4whCtrJnMLfeZEUsCxcKA5PUQlxKllxYgn7ZVOK3CpAUC2iRcYa19SNV96fCV7eC",
+	"fUMjPhwTS/7XFa0hb8FILOM/Jm8wYQqNvnoq8KDkWgAGJJgRZHU1aANQyBIyb8M0UXu2G1LS7C5BI4xd",
+	"ubY8zcJwSk6MokLPmXKV5Qq+JFYphNQ60ta+HHzjamZyLWZwKokfDeAXZ/Aogb/DWZQyu2Ng7IU/2/hg",
+	"x3gMokT4IzZlOBqqPIFrtNdA4isrc+2M46gA6LJ3XOLbo+m5c150G7m54KpDsR4X93CsH+YE55BS1mIH",
+	"HeCCzMSnocNf94JdiuWRbhjPpUvnIW8NaVc7V+Ihly5cut/DSf3K7ODvgeEnRm2S3hsumxWex7ynr48J",
+	"LMenRGFVuW+PBh0VQF9HwNPIltnmgYD5OLDcQos8hz6rOfSwpvtWlBsMCwOpvKKbK6dosnsuV65+LLll",
+	"maysBJ1XXLTYvGfZUpSbQKb1a5gZiYIt8uU+pL93L76t1/pvShgFW+NhPR7mfqZ3jFCBkX9tyPM39QB4",
+	"q69EBke9L/ThpAB1ebtQftRo+N4HS2LxeYgGcKo7ySVKcEStBBFyXbsVQN5F+8ozPRWtVjWJKwwD+iS2",
+	"syQV5F8O2O/Ccv5PCBjhNMP6LxTyhw1wo4lcGYtNBJqsuT6V3JAl1ZrliTd+Ph6M3q2EKwmtDS1LDAKs",
+	"uwF48NEbbVhMBw6vXAxfdUMHsUwOefFmQq5vXmHVRPuHb4FDSn5vVwMPIo2ItjYf6l/wm8mTXuybyRCm",
+	"+/24vsAbVJmaxHoonXIEFTg8unbxtWgjpwTV409GUR/RG1xzLvSQncMlTQ6KOn9hbKkd6rl8fpwqiE++",
+	"YxsfYIxrgbgcapjLGEmmAgqiakKNrHhGy3IzjpYuAFCAHGpq0Ld4GYQZTYWmG10HKm/pO0QURWNrIdfQ",
+	"YEDkQCxavCsXGqS1pqSK5WH2VzgZYGooo7mfdwccTRrQPL7g1eoS9XUFr7pHVMysax8cTd1rAT4XO8A+",
+	"BuN9TpgLHVH/7Ad9XoeVe2uscATwHDDrLGjBEEWWX5yPqgFzKy7u1aQMEWdd8FYN/DU1WeGMl3B7DAlp",
+	"RwprD9iB6RqE8XkXimMw3GpE8TTA3JriK0Nzf+5YdxV4DDIKh1Yt2RFs1O/YsqSubigSawvvfq6Ta7jo",
+	"6+vr69P9IVuDGSwAgAcBuc/niToWfmIGaqw/4Z3A+JG7sL+rCjGe3sqVaer+r+nm2H7GXp32pIW9rv+C",
+	"Sz3yfqEa1WrnZOWSl/cQtEL3ZFgYNipuTbBycS0P4FK1oEtdSOMTrmC1PkTmdkOohoIB9aOpWIIFGpD6",
+	"kqSuCGpKgLtajinLvKnrypH8pFAhNa25L3gp2zViIVRgTK59NYtnzoKN6qO36/g+DtrYxfH8aioMXSxY",
+	"7j/DTGorgebO288VsQdJTlL7beoihwdDfn9uSr92tMnucVKVFRa9Ba1YQqCGsvv3qxtCffXkBJfs6oTn",
+	"sBaooRXx2f865K7//uJib8d/3bisGamuheDLK8v5vFNo+WN0/OHMQVd/ZGgnzrKxNWS3O7ihi4Sw8WJs",
+	"/3WJ6tzQ+IYuDhsezBU1jGDQhy/cTbBINcFiukNTqrqkdXfWoEDSQdN2K9nHZg0KZm+fNwoKUg1GRboG",
+	"Hz4mEv+sC8fXeca+5uTHveFPqrxz982sVGfBpPiXPbADhnd1mCOjf7cjiHvLgK6i865A8e8uLn7TUPGw",
+	"6viOOHEPc8ewKflGFNgRE7rEQVAuFvHGZv0ih6k7sZYBE6v504AuWT9vcbNzX/592BCJBSR8oZu00Hds",
+	"A+UlFfv17F//+GcK/a5kmTN1isGovhmBVbehcg03mkD0Gfnw7nVHPA6rI+1hn9/tWO9WiHoaEbk7y1dO",
+	"iGxNGxOQcXUN3z6GeIxjEkqWrjC0L4yF7cOBZd1CShoJb5VAqn0cTvtSs19vDZiBwFw1tfajQvMAjH92",
+	"/9oRGIKGbm8s8XvDquEo2Pp612l7unQouqMBwcMM5z/79f5mwR1ua5ANVq1AjvS3v6BcWM0ZLKW3NLt7",
+	"wOX2ozz2vlr73PcbBUPoWUU3NcINaUhPchMXXwudj4bDb0U92ONZR4BW51aMOhO+IUjM/HKNvUywO6JF",
+	"pFzRtT4lt9IU5GIM/zu/AEZ3eXl+kZA7xpZQK8poZ8qsWyE5QZIcE2MnNZC8bETCxwHL8blOd4VfO2fg",
+	"K4HpBx3QoG5PKjDuayOXD6A7aI7hZibwfo9LfrZgx/YE71+4KYiQBELE5pyV7bqTvs0ouOREjgRZu1wF",
+	"oMfHRYV2T+FvDwva6/vikODfHObrJHZ/d0KuE4gktAQQ6zoC6LtcKffTA5Cgn+L+tNCvmK/eNKxggPkG",
+	"4PrWnsGLNxNS0ltWkpOSGUxizfmCu3LVxWZZMKETq1tUUhvyhx8S6AMCjibLNKQiTkZ1uTz4SSsQkqRu",
+	"kTM7e9f0flSMatde/fYwqr2+b4urIPgcVZFBY2HTEbLXRfD0QQqLbyX+ldCq6Xk1LG9ZDOgLV5B5BaEN",
+	"LRNZCzdg+CdFikbiqtvXfaPyllvff6i05STzBiGe6bbFlpygxQl6Zpc0cylPtTguxYMQxgpjtdH3KyGN",
+	"78sWjxylWUEMXdSMCN0cLpEZa+Q+0/YNRIOrjv9pvtK0dA6Vum2BoQuMpseatk18wnu6WFj0LKjI2/1x",
+	"jQSeD14VWidVuIxttSrBVmjfcbXyuqgGued1taDmUjEILh4ZEXaz+2bxEFb3H4qFE2ZaGHj9/DVxvUIf",
+	"glj1pw8znbHtAYT9wowJmv1kCfoalgjA31zQb7cZvPfQPp+8+9EVPJVz+CDoJde347DRV8+Jf193EHr8",
+	"Lf9SSOhDRcuSi8XuBNlIuqFsdY6K3tGPstspDyO1tGFLcpLaG0ldm6Y6awBS8Nq9nqYC0/WoYmSuGBAm",
+	"iI/HJB7BMpO6DCjqyg87yz+22rIvsHwqmoZ8CUlzKVh6mjjvPESEoTURk9e98yBpNW6aCtfNB+Gm3UYJ",
+	"CeNAtGnQZ+sJASeYZSsAWSIctCR8PDQx1eq0pQ0wEy6CaQIgk60Og4eAGqzJm829GtcpQene+FZOvOkH",
+	"ecQT/xEGDYYEc6aFbsLN6RVRDFtXsHzLsfcpd7DE+qD3DwHffnM+AWpLmkGbFCCOQaBnJJ8iaPpZ58eD",
+	"373fEq7j6aOlYjTfzHCWJvRtawZO3AMIhKrJKNyd5dOcBwpjCHdYBCYeafeai7sJK+ej/7hEnd2oE4A3",
+	"Fu2yV3YU/IGknY1cKahaacFLkJVwV97lP938nYPw6MAknu04tFTMvrC1JFO3bm/QmrRdwretZwM4hxiB",
+	"rRcCou6i9/u9C2MlgN+uRdBt6WlL8oZtnQYrMx9BP7UK5lkhV6rf2dKCEmRRPwJomsuNFOsNbr4PNAvX",
+	"PRAyqN1rToJuOq8MuSRvfM+VJ0N0N8PA3eAKH389diyrrLjufSfYavA0adJqXLimCxOAftea3oceSHda",
+	"A/5H93QoC6LVGbCOU7n3P0A4b86dcdhFaF42WIajTwUmw+dEc2HFTyGxEpHFZHrPcnKS4psQvl3yzPgK",
+	"u+RaEGcnmwp3CtzZA1iOxxAaCoJ6SlDYXTEMbqzVJagwkxPsPNjM2xRZtRzrql6hqykwJq9cug40n4QQ",
+	"0HA1ND8DYlSP1yRSuI3ELQMBnB6fDTbjf2UmuB038MaPhSETeo9SeoAmyFeDen1ZxpZGE24G0CJCt3B5",
+	"/eSJBl+iqr5/3JCp86zufRkX7e3jJ4WDcIbfBBKw++cAONwzlfPMHIGV6bswgaRuat/gKaB401lf03uM",
+	"gTgUKvBG9wGKFokFmKhZ3nCw+w2Ty5I1xv6aE/ovU6KZyxYzvkUDeg14jGGPo7HiN0EzyB3h4keOnR6I",
+	"iXZ9Ng+JUMb+RZcE+3ESIddXdoH5petafrbS7nicfgRPr5zTf3ATvl1RPwi9bpg02Oxz10aD5qGHx0SH",
+	"7Ua3fP2U0VSdFqZbuoa0SyNf1WVPXVV9l8f8aLS/CcRW3UT37u4nMiBgDrUViaEhirQaQQwkMLGBTjOY",
+	"K4EygX14NRVpdL4U0dj7ExpL1lrEjbtTcbJFrVFgHnS9f+ZS3fI8Z8Ip8zCLlhWzS2SlZs80+Er26InS",
+	"zbrz3VXC4vSGLvZIFEVNqqNGPVVDla4S9fViiHerb0/YVaWnyVFfhE7VYLln54an0d8aJgiNOtxJxaO5",
+	"YuFTLfDZq8lGPcW/Q6uN1v3t32UjuKt+GNJD7yoMNtfnn9v9lr+cOz/18IU5B/i74Lu97qzT2Pnot+bW",
+	"lR/Txe9D99fsthWkf4CbMfxs7A83uMbWsPv5G3fcoGLQiG/wAt/B82/u/nBZx7g/HOkJrs+d7ONuL2yL",
+	"vKVDBRQZqYv2YgRR40luVdM5kSpxwgq5vnl1ZomM+zIhf19BSRpqIPAkrjlMmgqUT1dTN2gVPViQBJfR",
+	"ljOPY3Or5bBItc39vcn+4/PP7l+7qqf6YBV/kXANWbfogXvac8WgFIgthoSEG/Sg4PcTi568l3dsUpf2",
+	"3Y3Z9V6eAqmh+ewxcNoOFDuB7Tfax2gfMIF9cR9cx7jpFjsY+NGS/a9vXmHgRhe8CcSzp7Qs/2iPPE2w",
+	"IA0UjgqLReLHV859iKFMrWJqqBSEWsIUa2+tuWanY+LuwpXXARHHDQoxCyXXUPESIhSgFBBVbCqWaiWY",
+	"s7FA5rzB9Hqgq75oUFMNdi3V3VAy+3vfC3ePOvS0LOMpsFAhNvm6KnLTs3iAcrljPKkbQ0NZ30wxc4TW",
+	"mg3kBBDufuhTrRWfYYjHsOJ7TZZMaSlo6UKJQI2EFyCvVhiIxbMStlT8f+DELsmfoBMvKdazf/3jn+l4",
+	"Kl75EKaKbsgts0BQ8EURNkVpYcBJik2ZoQyukXJm306TqUC/tAVLbgjNTFPympRMaygpj2CPEVPwokZd",
+	"XWKNNVfQ3D4fO3WW6WuT1sGJLixxvjIrhUO4aPipSPsNo1NC13RTrxiTBzouhTG5dseHJbOmAvWpGhjc",
+	"x756MDyc4UMYwm5aWCZARRg3MBWuf4avoQPEv8Px22WBPdF2w0L/manAxcX1/6u6JeIdVMWy51lQXQwr",
+	"+Nju+il1e9dQ+6v3Sg3mjSv1cJBPoNYHTGEAs/vcC1vN9zV347uRD5ODhmudf4b/7hBeasIG+WMaSDsE",
+	"OXgZ5q2Pk60ZW20we4Y4PBUdFnWFyYmaLJghDkH2KWqNvMvD4G6Rxu3v2xdoHgEEfQFmTyDY3XqhJkZP",
+	"3nyhNdP29gvdmNijtVtoD6yTsOOCjzLP5EqYpvUCy1sEOeTM+Pf2XgxDnPkNrVzNIPBIQdfBYN8o9ZmC",
+	"VbAQy7ZXgv+6YoJp7ToHBq9bkg8m+ba2gVFf/SSuJHxk6J0zM8fqOiMFa93dk7KG9kxfmUVEJo/ziSMV",
+	"i++30u4E6QQQ1qcNsIg+fxgI5EIDRdAhxNVgLsI97+ATvuEyxkXWZbEKqptaQ1jualZQ3SReYBzFFcFx",
+	"Le+oJLr+K6/5xwtFdOFuNzvobOffq+v2wbffrxexz+0P9gIJG2pjiLvrZVYxrIT29tWL5/6G7Q8zyfPM",
+	"Sck1oRJI2pzXFsiL/yYgOENtuDEL8Te4+KfKHn0ARbv4uhTNZ5Ieh6rVaaSPgOt+zuheVK1dJPGzN/P4",
+	"Nl1/+/gl+Ty6Be0W/vpo31f3HqpWqhxdjlxXQLrk5/ffQeaWW3evOoHFjbCwo6866ONXrKqVsyUTORMZ",
+	"Z3Wca2CPwwqL/eiIVl+opNUT6gTS1RKsbJ8QVxBz5v7kxv8LjlaqhNxztrYfYAT+aZA6B62lWtVeccJg",
+	"hdhRoru8n2tqHwbwCSt1gPmJ5jqgGtGqj1NRf3pFahJgGYmy0lAaSWJMQV6ipZb2Ayi2Q6EupJaCrAup",
+	"WdzvbhWXViYh6h1uh43NPhmuFN49Fk9Je/E/YUQDUMO/Sy6CmlAuU6fXQjMc3AUzxLS0JlIueL8OYerx",
+	"qrAuca/WdjACVlyNNNK0zPnM8Kq2TVqii+kPdSKTy0wKhgtiiyNH5C1SjbWrbZZiNCt8eQIwA3XMTS2L",
+	"0LijCQ4dHDYfNory0rUzV77rFPYEdlVQqTGsWppgWNeCuDfqhC/gYjkW7ZYr0yTveUN124I9Jn9Scg18",
+	"1VUpmQpTKLlaFN1epSe+OallsOcQoZsm9jxYzhXLDJZ1WFJlcAquwZgEbciHurTWyxPQoXET7084Fdig",
+	"8Mqd0UpAYLLjj15hAqkAutVi0RXW3vgzPRVBAuMJkIH0p5fvyXnF0lNvo0v/+8y+dQbafuq6po/JBCEB",
+	"Rp2KAevkdHVx8UMG48M/Weq7eiXhCViyXAPaVJykzqqZQBxe6ox02L596MisMmaBsNlRi4CAC+LLxy//",
+	"NwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -17,6 +17,7 @@ const (
 	KindOIDC   = store.SessionKindOIDC   // signed in through OIDC
 	KindAPIKey = store.SessionKindAPIKey // signed in with a Headscale API key
 	KindBearer = "bearer"                // a Headscale API key sent as a bearer token; no session
+	KindToken  = "token"                 // a Headway API token (hw_…) sent as a bearer token; no session
 )
 
 // touchInterval is the least time between two writes of a session's
@@ -61,12 +62,17 @@ func (i Issued) LogValue() slog.Value {
 
 // Principal is an authenticated caller.
 type Principal struct {
-	Kind         string             // KindOIDC, KindAPIKey or KindBearer
-	SessionID    string             // "" for KindBearer
-	User         *store.ConsoleUser // nil unless KindOIDC
-	APIKeyPrefix string             // Headscale's display prefix of the key, for key kinds
-	CSRFToken    string             // "" for KindBearer, which needs none
-	ExpiresAt    time.Time          // absolute expiry of the session or key; zero for a key that never expires
+	Kind      string // KindOIDC, KindAPIKey, KindBearer or KindToken
+	SessionID string // "" for KindBearer and KindToken
+	// User is the console user: the one signed in for KindOIDC, the token's
+	// creator for KindToken, with Role already lowered to the lesser of the
+	// token's role and the creator's current one. nil for the key kinds.
+	User         *store.ConsoleUser
+	APIKeyPrefix string    // Headscale's display prefix of the key, for key kinds
+	CSRFToken    string    // "" for KindBearer, which needs none
+	ExpiresAt    time.Time // absolute expiry of the session, key or token; zero for a key that never expires
+	TokenID      string    // for KindToken: the token's id
+	TokenName    string    // for KindToken: the name its creator gave it
 
 	session Session // as of this request, for Session
 }

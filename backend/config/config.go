@@ -37,6 +37,20 @@ type Config struct {
 	Database  Database
 	Headscale Headscale
 	OIDC      OIDC
+	Auth      Auth
+	Audit     Audit
+}
+
+// Auth configures the credentials Headway issues besides sessions.
+type Auth struct {
+	// TokenMaxAge bounds the lifetime of an API token.
+	TokenMaxAge time.Duration
+}
+
+// Audit configures the audit trail.
+type Audit struct {
+	// Retention is how long audit events are kept.
+	Retention time.Duration
 }
 
 // Server configures Headway's HTTP listener and cookies.

@@ -70,6 +70,8 @@ func wantMinimal() Config {
 			Scope: "openid email profile", TokenEndpointAuthMethod: "client_secret_basic",
 			DefaultRole: "member", GroupsClaim: "groups", LinkByEmail: true,
 		},
+		Auth:  Auth{TokenMaxAge: 90 * 24 * time.Hour},
+		Audit: Audit{Retention: 90 * 24 * time.Hour},
 	}
 }
 

@@ -92,6 +92,16 @@ var keys = []key{
 		field: func(c *Config) any { return &c.Server.LogLevel },
 	},
 	{
+		name: "auth.token_max_age", def: "90d",
+		doc:   "Longest lifetime of an API token (hw_…) a user creates for scripts. A duration such as 720h or 90d (whole days).",
+		field: func(c *Config) any { return &c.Auth.TokenMaxAge },
+	},
+	{
+		name: "audit.retention", def: "90d",
+		doc:   "How long audit events are kept; older ones are pruned hourly. A duration such as 720h or 90d (whole days).",
+		field: func(c *Config) any { return &c.Audit.Retention },
+	},
+	{
 		name: "database.url", required: true,
 		doc:   "PostgreSQL connection URL (postgres:// or postgresql://).",
 		field: func(c *Config) any { return &c.Database.URL },

@@ -78,7 +78,7 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 			})
 		}
 	}
-	ps = append(ps, validateSessions(c.Server, check)...)
+	ps = append(ps, validateDurations(c, check)...)
 	ps = append(ps, validateObservability(&c.Server, check)...)
 	if check("database.url") {
 		add(checkPostgresURL("database.url", c.Database.URL.Reveal()))
@@ -110,7 +110,9 @@ func validate(c *Config, set, bad map[string]bool) []Problem {
 	return ps
 }
 
-func validateSessions(s Server, check func(string) bool) []Problem {
+// validateDurations checks the lifetimes of sessions, tokens and audit events.
+func validateDurations(c *Config, check func(string) bool) []Problem {
+	s := c.Server
 	var ps []Problem
 	positive := func(name string, d time.Duration) bool {
 		if !check(name) {
@@ -128,6 +130,8 @@ func validateSessions(s Server, check func(string) bool) []Problem {
 	}
 	idleOK := positive("server.session_idle_timeout", s.SessionIdleTimeout)
 	maxOK := positive("server.session_max_age", s.SessionMaxAge)
+	positive("auth.token_max_age", c.Auth.TokenMaxAge)
+	positive("audit.retention", c.Audit.Retention)
 	if idleOK && maxOK && s.SessionIdleTimeout > s.SessionMaxAge {
 		ps = append(ps, Problem{
 			Key: "server.session_idle_timeout",

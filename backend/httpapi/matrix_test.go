@@ -50,6 +50,8 @@ var walkBodies = map[string]any{
 	"SetDNS": api.DNSSettings{BaseDomain: "walk.test", MagicDns: true, GlobalNameservers: []string{},
 		SplitNameservers: map[string][]string{}, SearchDomains: []string{}},
 	"SetExtraRecords": api.ExtraRecords{Records: []api.ExtraRecord{}},
+	// Already expired: refused after the gate, so no token is made.
+	"CreateToken": api.CreateToken{Name: "walk", Role: api.Member, ExpiresAt: time.Now().Add(-time.Hour)},
 }
 
 // walkParams fills path and query parameters, by name. Ids name nothing.
@@ -62,6 +64,7 @@ var walkParams = map[string]string{
 	"prefix":          "nosuchprefix",
 	"sessionId":       "no-such-session",
 	"code":            "sign_in_not_allowed",
+	"tokenId":         "999999",
 }
 
 // walkLast are the operations that end the caller's session; the walk sends

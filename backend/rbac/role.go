@@ -124,3 +124,23 @@ func (r Role) Has(c Capability) bool {
 func (r Role) Capabilities() []Capability {
 	return r.Set().Slice()
 }
+
+// Lesser returns the highest role whose capabilities both a and b hold: a
+// when b covers it, b when a covers it, and otherwise the highest-ranked role
+// below both (Member at worst). A token acts with Lesser(its role, its
+// creator's current role).
+func Lesser(a, b Role) Role {
+	as, bs := a.Set(), b.Set()
+	switch {
+	case bs.Covers(as):
+		return a
+	case as.Covers(bs):
+		return b
+	}
+	for _, r := range Roles() {
+		if rs := r.Set(); as.Covers(rs) && bs.Covers(rs) {
+			return r
+		}
+	}
+	return Member
+}

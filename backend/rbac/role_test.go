@@ -177,3 +177,25 @@ func TestFullAccess(t *testing.T) {
 		}
 	}
 }
+
+func TestLesser(t *testing.T) {
+	cases := []struct{ a, b, want rbac.Role }{
+		{rbac.Admin, rbac.Viewer, rbac.Viewer},
+		{rbac.Viewer, rbac.Admin, rbac.Viewer},
+		{rbac.Owner, rbac.Owner, rbac.Owner},
+		{rbac.Admin, rbac.Owner, rbac.Admin},
+		// Neither covers the other: the best role both cover.
+		{rbac.NetworkAdmin, rbac.ITAdmin, rbac.Viewer},
+		{rbac.NetworkAdmin, rbac.Auditor, rbac.Viewer},
+		{rbac.Member, rbac.Admin, rbac.Member},
+	}
+	for _, c := range cases {
+		got := rbac.Lesser(c.a, c.b)
+		if got != c.want {
+			t.Errorf("rbac.Lesser(%s, %s) = %s, want %s", c.a, c.b, got, c.want)
+		}
+		if gs := got.Set(); !c.a.Set().Covers(gs) || !c.b.Set().Covers(gs) {
+			t.Errorf("rbac.Lesser(%s, %s) = %s holds %v beyond one of them", c.a, c.b, got, gs)
+		}
+	}
+}

@@ -754,6 +754,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * API tokens
+         * @description The caller's own API tokens, newest first. With `all=true`, every
+         *     console user's tokens; that needs `configure_iam` (403 `forbidden`
+         *     otherwise). Revoked and expired tokens are listed until they are
+         *     pruned, with `state` saying why they no longer work.
+         */
+        get: operations["listTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description A personal token for scripts, sent as `Authorization: Bearer hw_…`.
+         *     Its role may be no higher than the caller's own (`token_role_too_high`,
+         *     403), and it acts with the lesser of that role and its creator's
+         *     current role. `expiresAt` must be in the future and at most
+         *     `auth.token_max_age` away (`token_expiry_invalid`, 400). A token cannot
+         *     create tokens (`token_cannot_create_tokens`, 403), nor can a Headscale
+         *     API key, which is no console user (`console_user_required`, 403). The
+         *     token is in this answer only; Headway keeps its hash.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token
+         * @description The token stops working at once. One's own tokens, or anyone's with
+         *     `configure_iam`; others get `token_not_found` (404).
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit events
+         * @description Every change and sign-in attempt, newest first, one page at a time.
+         *     Filters combine with AND. Pass the answer's `nextCursor` as `cursor`
+         *     for the next page; it is absent on the last page. Error codes
+         *     `cursor_invalid`, `filter_invalid` (400).
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export audit events
+         * @description Every event matching the filters, newest first, streamed as
+         *     newline-delimited JSON (one AuditEvent per line) or as CSV (a header
+         *     row, then one row per event; before, after and diff as JSON text).
+         */
+        get: operations["exportAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/diagnostics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Run the installation checks
+         * @description The same checks as `headway doctor`, run now against this server's
+         *     configuration, with every secret masked.
+         */
+        get: operations["getDiagnostics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1147,6 +1268,98 @@ export interface components {
         SessionList: {
             sessions: components["schemas"]["Session"][];
         };
+        Token: {
+            id: string;
+            name: string;
+            /** @description The token's first characters (`hw_` and 8 more), enough to recognise it; never the whole token. */
+            prefix: string;
+            role: components["schemas"]["Role"];
+            effectiveRole: components["schemas"]["Role"];
+            /** @enum {string} */
+            state: "active" | "expired" | "revoked";
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            lastUsedAt?: string;
+            /** Format: date-time */
+            revokedAt?: string;
+            owner: components["schemas"]["TokenOwner"];
+        };
+        TokenOwner: {
+            id: string;
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+        };
+        TokenList: {
+            tokens: components["schemas"]["Token"][];
+            /** @description The longest lifetime a new token may have (auth.token_max_age), in whole days. */
+            maxAgeDays: number;
+        };
+        CreateToken: {
+            name: string;
+            role: components["schemas"]["Role"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        NewToken: {
+            /** @description The whole token (`hw_…`), shown this once. */
+            token: string;
+            details: components["schemas"]["Token"];
+        };
+        /** @enum {string} */
+        AuditResult: "ok" | "denied" | "failed";
+        AuditActor: {
+            /** @enum {string} */
+            type: "user" | "api_key" | "token" | "anonymous";
+            /** @description The console user's email (or name), the API key's prefix, the token's name, or what an anonymous caller claimed. */
+            name: string;
+            /** @description The console user, for a user or a token. */
+            userId?: string;
+            role?: components["schemas"]["Role"];
+        };
+        AuditEvent: {
+            id: string;
+            /** Format: date-time */
+            time: string;
+            actor: components["schemas"]["AuditActor"];
+            /** @description Stable action name, as the operation's `x-audit` declares it (`machine.rename`), or `auth.sign_in` for OpenID Connect sign-ins. */
+            action: string;
+            targetType: string;
+            targetId?: string;
+            /** @description The target's relevant fields before the change; secrets are never recorded (keys appear as their prefix). */
+            before?: {
+                [key: string]: unknown;
+            };
+            after?: {
+                [key: string]: unknown;
+            };
+            /** @description A unified diff, for the ACL policy and DNS. */
+            diff?: string;
+            result: components["schemas"]["AuditResult"];
+            /** @description The error's stable code, unless the result is ok. */
+            errorCode?: string;
+            requestId: string;
+            clientIp: string;
+        };
+        AuditEventPage: {
+            events: components["schemas"]["AuditEvent"][];
+            nextCursor?: string;
+        };
+        Diagnostics: {
+            /** @description False when any check failed (warnings do not count). */
+            ok: boolean;
+            checks: components["schemas"]["DiagnosticCheck"][];
+        };
+        DiagnosticCheck: {
+            name: string;
+            /** @enum {string} */
+            status: "pass" | "warn" | "fail";
+            detail: string;
+            fix: string;
+        };
     };
     responses: {
         /** @description Any error, in the one shape used everywhere. */
@@ -1160,6 +1373,17 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The actor's name (console user's email or name, API-key prefix, token name) or console user id, exactly. */
+        FilterActor: string;
+        /** @description An action (`machine.rename`), or every action of a kind with a trailing dot (`machine.`). */
+        FilterAction: string;
+        FilterTargetType: string;
+        FilterTargetId: string;
+        FilterResult: components["schemas"]["AuditResult"];
+        /** @description Events at or after this time. */
+        FilterSince: string;
+        /** @description Events before this time. */
+        FilterUntil: string;
         MachineId: string;
         UserId: string;
     };
@@ -2234,6 +2458,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExtraRecords"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                all?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens (never their secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateToken"];
+            };
+        };
+        responses: {
+            /** @description The new token, in full. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewToken"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tokenId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description The actor's name (console user's email or name, API-key prefix, token name) or console user id, exactly. */
+                actor?: components["parameters"]["FilterActor"];
+                /** @description An action (`machine.rename`), or every action of a kind with a trailing dot (`machine.`). */
+                action?: components["parameters"]["FilterAction"];
+                targetType?: components["parameters"]["FilterTargetType"];
+                targetId?: components["parameters"]["FilterTargetId"];
+                result?: components["parameters"]["FilterResult"];
+                /** @description Events at or after this time. */
+                since?: components["parameters"]["FilterSince"];
+                /** @description Events before this time. */
+                until?: components["parameters"]["FilterUntil"];
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description The actor's name (console user's email or name, API-key prefix, token name) or console user id, exactly. */
+                actor?: components["parameters"]["FilterActor"];
+                /** @description An action (`machine.rename`), or every action of a kind with a trailing dot (`machine.`). */
+                action?: components["parameters"]["FilterAction"];
+                targetType?: components["parameters"]["FilterTargetType"];
+                targetId?: components["parameters"]["FilterTargetId"];
+                result?: components["parameters"]["FilterResult"];
+                /** @description Events at or after this time. */
+                since?: components["parameters"]["FilterSince"];
+                /** @description Events before this time. */
+                until?: components["parameters"]["FilterUntil"];
+                format?: "ndjson" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    getDiagnostics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every check with its outcome and, unless it passed, the fix. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diagnostics"];
                 };
             };
             default: components["responses"]["Error"];
