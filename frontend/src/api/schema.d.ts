@@ -948,13 +948,18 @@ export interface components {
         };
         Me: {
             /**
-             * @description How the caller signed in; `bearer` is a script sending a key with each request, without a session.
+             * @description How the caller signed in; `bearer` is a script sending a Headscale
+             *     API key with each request, `token` one sending a Headway API token,
+             *     both without a session. For a token, `user` is its creator with the
+             *     role the token acts with.
              * @enum {string}
              */
-            kind: "oidc" | "api_key" | "bearer";
+            kind: "oidc" | "api_key" | "bearer" | "token";
             user?: components["schemas"]["ConsoleUser"];
             /** @description For API-key principals, the key's public prefix. */
             apiKeyPrefix?: string;
+            /** @description For a token, the name its creator gave it. */
+            tokenName?: string;
             /** @description The current session; absent for bearer callers. */
             session?: components["schemas"]["Session"];
             /** @description Send it as `X-CSRF-Token` on unsafe requests with the session cookie. Absent for bearer callers. */
