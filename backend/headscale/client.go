@@ -97,6 +97,12 @@ func defaultHTTPClient() *http.Client {
 	return &http.Client{Transport: tr, Timeout: 60 * time.Second}
 }
 
+// streamDecoder is a response that decodes itself piece by piece, for
+// answers too large to hold twice (the whole document, then its values).
+type streamDecoder interface {
+	decodeFrom(dec *json.Decoder) error
+}
+
 // request describes one call to Headscale.
 type request struct {
 	name   string // stable operation name for observers, e.g. "list_users"; never holds ids
@@ -161,7 +167,13 @@ func (c *Client) send(ctx context.Context, req request, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxResponseBytes))
 		return nil
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes)).Decode(out); err != nil {
+	dec := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes))
+	if stream, ok := out.(streamDecoder); ok {
+		err = stream.decodeFrom(dec)
+	} else {
+		err = dec.Decode(out)
+	}
+	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return c.transportError(ctx, req.op, err)
 		}

@@ -265,3 +265,42 @@ func TestNodeWire(t *testing.T) {
 		t.Errorf("ListNodes() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestNodeListShapes: the node list is read one node at a time; other keys,
+// a null list and an empty answer are fine, a broken one is an error.
+func TestNodeListShapes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		body  string
+		want  []string // node ids
+		fails bool
+	}{
+		{body: `{"nodes":[{"id":"1"},{"id":"2"}],"next":{"a":[1,2]}}`, want: []string{"1", "2"}},
+		{body: `{"extra":[{"id":"9"}],"nodes":[{"id":"3"}]}`, want: []string{"3"}},
+		{body: `{"nodes":null}`, want: []string{}},
+		{body: `{}`, want: []string{}},
+		{body: `{"nodes":{"id":"1"}}`, fails: true},
+		{body: `{"nodes":[{"id":"1"},`, fails: true},
+		{body: `[]`, fails: true},
+	}
+	for _, c := range cases {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(c.body))
+		}))
+		nodes, err := New(srv.URL, testKey).ListNodes(t.Context())
+		srv.Close()
+		if c.fails {
+			if err == nil {
+				t.Errorf("ListNodes(%s) = %+v, want an error", c.body, nodes)
+			}
+			continue
+		}
+		got := []string{}
+		for _, n := range nodes {
+			got = append(got, n.ID)
+		}
+		if err != nil || nodes == nil || !cmp.Equal(got, c.want) {
+			t.Errorf("ListNodes(%s) = %v (nil %v), %v; want %v", c.body, got, nodes == nil, err, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,35 +32,53 @@ type pageCache struct {
 	entries map[string]*cachedPage
 }
 
-// cachedPage is one answer; its gzipped form is made on first demand.
+// cachedPage is one answer; its gzipped form is made on first demand. Its
+// body is set, or err, once ready is closed.
 type cachedPage struct {
+	ready    chan struct{}
 	body     []byte
+	err      error
 	gzipOnce sync.Once
 	gzipped  []byte
 }
 
-// answer returns the cached answer for the query, building it with build on a miss.
+// answer returns the cached answer for the query, building it with build on
+// a miss. Concurrent misses of one key share a single build: when a large
+// list's answer expires (each second, as its age ticks over), the callers
+// waiting for it cost one encoding, not one each.
 func (c *pageCache) answer(snap *tailnet.Snapshot, key string, build func() ([]byte, error)) (*cachedPage, error) {
 	c.mu.Lock()
 	if c.snap != snap || len(c.entries) >= maxCachedPages {
 		c.snap, c.entries = snap, map[string]*cachedPage{}
 	}
-	if p, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return p, nil
-	}
-	c.mu.Unlock()
-
-	body, err := build()
-	if err != nil {
-		return nil, err
-	}
-	p := &cachedPage{body: body}
-	c.mu.Lock()
-	if c.snap == snap {
+	p, ok := c.entries[key]
+	if !ok {
+		p = &cachedPage{ready: make(chan struct{})}
 		c.entries[key] = p
 	}
 	c.mu.Unlock()
+	if ok {
+		<-p.ready
+		return p, p.err
+	}
+
+	func() {
+		defer func() {
+			if p.body == nil && p.err == nil { // build panicked: nobody may wait forever or get nothing
+				p.err = errors.New("machines page: build failed")
+			}
+			close(p.ready)
+		}()
+		p.body, p.err = build()
+	}()
+	if p.err != nil {
+		c.mu.Lock()
+		if c.entries[key] == p {
+			delete(c.entries, key) // the next caller tries again
+		}
+		c.mu.Unlock()
+		return nil, p.err
+	}
 	return p, nil
 }
 

@@ -175,6 +175,42 @@ func build(nodes []headscale.Node, users []headscale.User) *tables {
 	return t
 }
 
+// holds reports whether t was built from exactly these nodes and users, as
+// Headscale lists them (by id, each once). Owned nodes' User is not compared:
+// build rewrites it from users, which are.
+func (t *tables) holds(nodes []headscale.Node, users []headscale.User) bool {
+	if len(nodes) != len(t.nodes) || len(users) != len(t.users) {
+		return false
+	}
+	for _, u := range users {
+		i, ok := t.userIndex[u.ID]
+		if !ok || t.users[i] != u {
+			return false
+		}
+	}
+	for i := range nodes {
+		if !sameNode(&nodes[i], &t.nodes[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameNode(a, b *headscale.Node) bool {
+	return a.ID == b.ID && a.Name == b.Name && a.GivenName == b.GivenName && a.UserID == b.UserID &&
+		(a.UserID != "" || a.User == b.User) &&
+		a.MachineKey == b.MachineKey && a.NodeKey == b.NodeKey && a.DiscoKey == b.DiscoKey &&
+		a.Online == b.Online && a.RegisterMethod == b.RegisterMethod &&
+		slices.Equal(a.IPAddresses, b.IPAddresses) && slices.Equal(a.Tags, b.Tags) &&
+		slices.Equal(a.ApprovedRoutes, b.ApprovedRoutes) && slices.Equal(a.AvailableRoutes, b.AvailableRoutes) &&
+		slices.Equal(a.SubnetRoutes, b.SubnetRoutes) &&
+		sameTime(a.LastSeen, b.LastSeen) && sameTime(a.Expiry, b.Expiry) && sameTime(a.CreatedAt, b.CreatedAt)
+}
+
+func sameTime(a, b *time.Time) bool {
+	return (a == nil) == (b == nil) && (a == nil || a.Equal(*b))
+}
+
 // dedupe sorts s by id (numerically) and keeps the last of each id.
 func dedupe[T any](s []T, id func(T) string) []T {
 	byID := func(a, b T) int { return compareIDs(id(a), id(b)) }

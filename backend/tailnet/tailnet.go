@@ -224,7 +224,13 @@ func (t *Tailnet) refresh(ctx context.Context) error {
 	for _, c := range journal {
 		nodes, users = c(nodes, users)
 	}
-	t.snap.Store(&Snapshot{FetchedAt: started, tables: build(nodes, users)})
+	tables := prev.tables
+	if !tables.holds(nodes, users) {
+		// Only a change costs a rebuild; a quiet tailnet keeps its tables
+		// (and the memory they use) from refresh to refresh.
+		tables = build(nodes, users)
+	}
+	t.snap.Store(&Snapshot{FetchedAt: started, tables: tables})
 	return nil
 }
 

@@ -451,3 +451,46 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestQuietRefreshKeepsTables: a refresh that finds exactly what the
+// snapshot holds keeps its tables (no rebuild, no new memory) while the
+// snapshot's age starts over; any difference in a node or user rebuilds.
+func TestQuietRefreshKeepsTables(t *testing.T) {
+	t.Parallel()
+	nodes := []headscale.Node{node("1", "alpha", "1", "alice"), node("2", "beta", "2", "bob")}
+	users := []headscale.User{{ID: "1", Name: "alice"}, {ID: "2", Name: "bob"}}
+	src := &fakeSource{}
+	src.set(nodes, users, nil)
+	tn := New(Options{Source: src})
+	if err := tn.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	first := tn.Snapshot()
+	if err := tn.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if second := tn.Snapshot(); second == first || second.tables != first.tables || second.FetchedAt.Before(first.FetchedAt) {
+		t.Errorf("a quiet refresh: new snapshot %v, same tables %v; want a new snapshot sharing the tables", second != first, second.tables == first.tables)
+	}
+
+	changes := map[string]func(n []headscale.Node, u []headscale.User){
+		"online":    func(n []headscale.Node, _ []headscale.User) { n[0].Online = !n[0].Online },
+		"tag":       func(n []headscale.Node, _ []headscale.User) { n[1].Tags = []string{"tag:new"} },
+		"last seen": func(n []headscale.Node, _ []headscale.User) { n[0].LastSeen = new(time.Now()) },
+		"user name": func(_ []headscale.Node, u []headscale.User) { u[1].Name = "robert" },
+	}
+	for what, change := range changes {
+		n := []headscale.Node{cloneNode(nodes[0]), cloneNode(nodes[1])}
+		u := slices.Clone(users)
+		change(n, u)
+		src.set(n, u, nil)
+		before := tn.Snapshot()
+		if err := tn.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if tn.Snapshot().tables == before.tables {
+			t.Errorf("a refresh after a change of %s kept the old tables", what)
+		}
+		checkInvariants(t, tn.Snapshot())
+	}
+}

@@ -63,7 +63,7 @@ func writeSize(w io.Writer, r sizeResult) {
 		fmt.Fprintf(w, "; seeding took %.1f s", r.SeedSeconds)
 	}
 	fmt.Fprintf(w, "; load average %.1f before, %.1f after.\n\n", r.LoadAvgBefore, r.LoadAvgAfter)
-	fmt.Fprintln(w, "| scenario | req/s | p50 ms | p99 ms | errors | mean body | target | |")
+	fmt.Fprintln(w, "| scenario | req/s | p50 ms | p99 ms | errors | mean body (as sent) | target | |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---|---|")
 	for _, s := range r.Scenarios {
 		t := scenarioTarget(r.Nodes, s)
@@ -101,7 +101,9 @@ func label(s loadResult) string {
 	case "machines_page":
 		return "machines, first page"
 	case "machines_all":
-		return "machines, all"
+		return "machines, all (gzip)"
+	case "machines_all_plain":
+		return "machines, all (uncompressed)"
 	case "machine":
 		return "one machine"
 	case "headscale_nodes":
@@ -112,7 +114,7 @@ func label(s loadResult) string {
 
 func scenarioTarget(nodes int, s loadResult) target {
 	switch s.Name {
-	case "machines_page", "machines_all":
+	case "machines_page", "machines_all", "machines_all_plain":
 		t := target{}
 		switch nodes {
 		case 2000:
