@@ -68,6 +68,9 @@ type Tailnet struct {
 
 	flightMu sync.Mutex
 	flight   *flight // the refresh in progress, if any
+
+	loaded     chan struct{} // closed by the first successful refresh
+	loadedOnce sync.Once
 }
 
 // change is one of Headway's own writes, applied to a snapshot's lists.
@@ -102,8 +105,12 @@ func New(o Options) *Tailnet {
 		t.now = time.Now
 	}
 	t.snap.Store(&Snapshot{tables: build(nil, nil)})
+	t.loaded = make(chan struct{})
 	return t
 }
+
+// Loaded is closed once a refresh has succeeded.
+func (t *Tailnet) Loaded() <-chan struct{} { return t.loaded }
 
 // Snapshot returns the current snapshot: never nil, empty (FetchedAt zero)
 // before the first successful refresh, and never changed once returned.
@@ -231,6 +238,7 @@ func (t *Tailnet) refresh(ctx context.Context) error {
 		tables = build(nodes, users)
 	}
 	t.snap.Store(&Snapshot{FetchedAt: started, tables: tables})
+	t.loadedOnce.Do(func() { close(t.loaded) })
 	return nil
 }
 

@@ -36,6 +36,11 @@ func TestSnapshotBeforeFirstRefresh(t *testing.T) {
 	if page == nil || len(page) != 0 || total != 0 {
 		t.Errorf("Machines() = %v, %d, want [], 0", page, total)
 	}
+	select {
+	case <-tn.Loaded():
+		t.Error("Loaded() is closed before any refresh")
+	default:
+	}
 }
 
 func TestPutAndDeleteVisibleAtOnce(t *testing.T) {
@@ -466,6 +471,11 @@ func TestQuietRefreshKeepsTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := tn.Snapshot()
+	select {
+	case <-tn.Loaded():
+	default:
+		t.Error("Loaded() is not closed after a successful refresh")
+	}
 	if err := tn.Refresh(t.Context()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"headway"
@@ -117,6 +118,17 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 	}
 	go services.Auth.RunPruner(ctx, pruneInterval)
 	go services.Tailnet.Run(ctx)
+	go func() {
+		// The first read of a large tailnet leaves megabytes of garbage (the
+		// answer as decoded, the tables' scratch space). Hand it back to the
+		// OS now rather than whenever the runtime's scavenger gets to it, so
+		// that an idle Headway stays small.
+		select {
+		case <-services.Tailnet.Loaded():
+			debug.FreeOSMemory()
+		case <-ctx.Done():
+		}
+	}()
 
 	spa, err := fs.Sub(frontend.Dist, "dist")
 	if err != nil {
