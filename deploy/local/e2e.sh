@@ -12,6 +12,7 @@
 #   HEADSCALE_VERSION  pinned Headscale version (default v0.29.2)
 #   CHROMIUM_PATH      passed on to the tests (default /usr/bin/chromium)
 #   HEADWAY_KEEP_E2E=1 keep the temporary directory (for debugging)
+#   E2E_FILES          test files to run (e.g. e2e/keys.test.ts); default all
 #   HEADWAY_PRIVATE_PG=1, HEADWAY_PG_PORT, HEADSCALE_BIN: see deploy/local/lib.sh
 # The tests get HEADWAY_URL, HEADSCALE_VERSION, HEADWAY_E2E_API_KEY (a
 # Headscale API key valid for a day, separate from Headway's own, to type into
@@ -126,7 +127,7 @@ run_tests() {
 			HEADSCALE_BIN=$(headscale_bin) HEADSCALE_API_KEY_FILE=$HEADSCALE_API_KEY_FILE \
 			HEADWAY_TAILSCALED_BIN=${HEADWAY_TAILSCALED_BIN:-$(tailscale_bin tailscaled "$TAILSCALE_VERSION")} \
 			HEADWAY_TAILSCALE_BIN=${HEADWAY_TAILSCALE_BIN:-$(tailscale_bin tailscale "$TAILSCALE_VERSION")} \
-			exec setsid npm run test:e2e
+			exec setsid npm run test:e2e -- ${E2E_FILES:-}
 	) &
 	tests_pid=$!
 	local rc=0

@@ -19,6 +19,7 @@ import {
   header,
   launchBrowser,
   onboardingHeading,
+  openSettings,
   signInWithSso,
   skipOnboarding,
   strictPage,
@@ -89,7 +90,7 @@ async function expectConnectStep(page: Page, onboarding: Promise<Response>) {
 }
 
 describe('roles and onboarding', () => {
-  it('the owner goes through onboarding, skips it, and sees the Users page in the menu', async () => {
+  it('the owner goes through onboarding, skips it, and finds Settings in the menu', async () => {
     ({ page: alice, problems: aliceProblems } = await newPage());
     const onboarding = alice.waitForResponse(isApi('/onboarding'), { timeout: 30_000 });
     // Only awaited when Alice is onboarded here; otherwise it times out unheard.
@@ -110,7 +111,7 @@ describe('roles and onboarding', () => {
 
     await waitForPath(alice, '/admin/');
     await expectStatusPage(alice);
-    await visible(alice, header(alice).getByRole('link', { name: 'Users', exact: true }), 'the Users link in the header');
+    await visible(alice, header(alice).getByRole('link', { name: 'Settings', exact: true }), 'the Settings link in the header');
     await visible(alice, header(alice).getByText('Owner', { exact: true }), 'the role "Owner" in the header');
     await alice.waitForLoadState('networkidle');
     expect(aliceProblems).toEqual([]);
@@ -137,7 +138,7 @@ describe('roles and onboarding', () => {
   });
 
   it('the owner makes the member a viewer, who then sees the console without Users actions', async () => {
-    await header(alice).getByRole('link', { name: 'Users', exact: true }).click();
+    await openSettings(alice, 'Users');
     await visible(alice, alice.getByRole('heading', { level: 1, name: 'Users and roles' }), 'the Users heading');
     const row = alice.getByRole('row').filter({ hasText: 'Bob Brown' });
     await visible(alice, row, 'Bob Brown in the users table');
@@ -157,7 +158,7 @@ describe('roles and onboarding', () => {
     await waitForPath(bob, '/admin/');
     await expectStatusPage(bob);
     await visible(bob, header(bob).getByText('Viewer', { exact: true }), 'the role "Viewer" in the header');
-    await header(bob).getByRole('link', { name: 'Users', exact: true }).click();
+    await openSettings(bob, 'Users');
     const bobsRow = bob.getByRole('row').filter({ hasText: 'Alice Anderson' });
     await visible(bob, bobsRow, 'Alice Anderson in the users table');
     await expect(bob.getByRole('table').getByRole('button').count()).resolves.toBe(0);

@@ -18,6 +18,7 @@ import {
   expectStatusPage,
   header,
   launchBrowser,
+  openSettings,
   signInWithApiKey,
   skipOnboardingIfShown,
   strictPage,
@@ -97,7 +98,7 @@ describe('signing in', () => {
       await expectStatusPage(page);
       await visible(page, header(page).getByText(name, { exact: true }), `"${name}" in the header`);
 
-      await header(page).getByRole('link', { name: 'Sessions' }).click();
+      await openSettings(page, 'Sessions');
       await visible(page, page.getByRole('heading', { level: 1, name: 'Sessions' }), 'the Sessions heading');
       const mine = page.getByRole('row').filter({ hasText: 'This session' });
       await visible(page, mine, 'this session in the list');

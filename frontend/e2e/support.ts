@@ -209,6 +209,18 @@ export function header(page: Page): Locator {
   return page.getByRole('banner');
 }
 
+/**
+ * openSettings opens a settings page (Users, Sessions, API tokens,
+ * Diagnostics) as someone would: Settings in the header, then the page in
+ * the settings navigation.
+ */
+export async function openSettings(page: Page, name: string) {
+  await header(page).getByRole('link', { name: 'Settings', exact: true }).click();
+  const link = page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name, exact: true });
+  await visible(page, link, `"${name}" in the settings navigation`);
+  await link.click();
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**

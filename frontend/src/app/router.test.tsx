@@ -27,7 +27,7 @@ describe('routes', () => {
     expect(screen.getByRole('main')).toHaveFocus();
   });
 
-  it('shows who is signed in, with links to the sessions and a way to sign out', async () => {
+  it('shows who is signed in, with a link to the settings and a way to sign out', async () => {
     stubApi({
       'GET /me': () => jsonResponse(oidcMe),
       'GET /info': () => jsonResponse(info()),
@@ -37,7 +37,7 @@ describe('routes', () => {
     const banner = screen.getByRole('banner');
     expect(await screen.findByText('Alice Anderson')).toBeInTheDocument();
     expect(banner).toHaveTextContent('Signed in as Alice Anderson');
-    expect(screen.getByRole('link', { name: 'Sessions' })).toHaveAttribute('href', '/admin/settings/sessions');
+    expect(screen.getByRole('link', { name: 'Settings' })).toHaveAttribute('href', '/admin/settings');
     expect(screen.getByRole('button', { name: 'Sign out' })).toBeEnabled();
   });
 
@@ -67,11 +67,15 @@ describe('routes', () => {
         signedIn = false;
         return unauthenticated();
       },
+      // The settings open on the users page.
+      'GET /console-users': () => jsonResponse({ users: [] }),
+      'GET /users': () => jsonResponse({ users: [] }),
     });
     const { router } = renderRoutes(routes, '/');
     expect(await screen.findByText('Alice Anderson')).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('link', { name: 'Sessions' }));
+    await userEvent.click(screen.getByRole('link', { name: 'Settings' }));
+    await userEvent.click(await screen.findByRole('link', { name: 'Sessions' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to Headway' })).toBeInTheDocument();
     expect(new URLSearchParams(router.state.location.search).get('return_to')).toBe('/admin/settings/sessions');
   });

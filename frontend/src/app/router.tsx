@@ -1,5 +1,6 @@
 import { Suspense, lazy } from 'react';
 import type { RouteObject } from 'react-router';
+import { DiagnosticsRoute } from '@/app/routes/diagnostics';
 import { DNSRoute } from '@/app/routes/dns';
 import { HeadscaleUsersRoute } from '@/app/routes/headscale-users';
 import { KeysRoute } from '@/app/routes/keys';
@@ -12,7 +13,9 @@ import { RequireSession } from '@/app/routes/require-session';
 import { RootLayout } from '@/app/routes/root';
 import { RouteError } from '@/app/routes/route-error';
 import { SessionsRoute } from '@/app/routes/sessions';
+import { SettingsIndex, SettingsLayout } from '@/app/routes/settings';
 import { StatusRoute } from '@/app/routes/status';
+import { TokensRoute } from '@/app/routes/tokens';
 import { UsersRoute } from '@/app/routes/users';
 
 // The API reference is loaded on demand: it brings a YAML parser that no
@@ -20,6 +23,8 @@ import { UsersRoute } from '@/app/routes/users';
 const ApiDocsRoute = lazy(() => import('@/app/routes/api-docs').then((m) => ({ default: m.ApiDocsRoute })));
 // So is the policy page: it brings the code editor.
 const PolicyRoute = lazy(() => import('@/app/routes/policy').then((m) => ({ default: m.PolicyRoute })));
+// And the audit log, which few people open.
+const AuditRoute = lazy(() => import('@/app/routes/audit').then((m) => ({ default: m.AuditRoute })));
 
 /** The SPA is served under /admin/ (trailing slash, so links home land on /admin/). */
 export const basename = '/admin/';
@@ -73,8 +78,31 @@ export const routes: RouteObject[] = [
                     ),
                   },
                   { path: 'dns', element: <DNSRoute /> },
-                  { path: 'settings/users', element: <UsersRoute /> },
-                  { path: 'settings/sessions', element: <SessionsRoute /> },
+                  {
+                    path: 'audit',
+                    element: (
+                      <Suspense
+                        fallback={
+                          <p role="status" className="muted">
+                            Loading the audit log…
+                          </p>
+                        }
+                      >
+                        <AuditRoute />
+                      </Suspense>
+                    ),
+                  },
+                  {
+                    path: 'settings',
+                    element: <SettingsLayout />,
+                    children: [
+                      { index: true, element: <SettingsIndex /> },
+                      { path: 'users', element: <UsersRoute /> },
+                      { path: 'sessions', element: <SessionsRoute /> },
+                      { path: 'tokens', element: <TokensRoute /> },
+                      { path: 'diagnostics', element: <DiagnosticsRoute /> },
+                    ],
+                  },
                   { path: '*', element: <NotFoundRoute /> },
                 ],
               },

@@ -98,3 +98,14 @@ export function assignableRoles(capabilities: readonly string[]): Role[] {
   const held = new Set(capabilities);
   return roles.filter((role) => role !== 'owner' && roleCapabilities[role].every((c) => held.has(c)));
 }
+
+/**
+ * tokenRoles lists the roles an API token may be given by someone holding
+ * capabilities, highest first: every role whose capabilities they all hold
+ * (their own role included), except member, whose token could do nothing.
+ * The server checks the choice again (token_role_too_high).
+ */
+export function tokenRoles(capabilities: readonly string[]): Role[] {
+  const held = new Set(capabilities);
+  return roles.filter((role) => role !== 'member' && roleCapabilities[role].every((c) => held.has(c)));
+}

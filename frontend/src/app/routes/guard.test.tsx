@@ -29,7 +29,7 @@ describe('the signed-in guard', () => {
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Status' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/admin/');
-    expect(screen.getByRole('link', { name: 'Users' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Settings' })).toBeInTheDocument();
   });
 
   it('shows a member who can grant access, with a way to sign out and no navigation', async () => {
@@ -68,7 +68,7 @@ describe('the signed-in guard', () => {
     renderRoutes(routes, '/');
 
     const nav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Status', 'Sessions']);
+    expect(within(nav).getAllByRole('link').map((l) => l.textContent)).toEqual(['Status', 'Settings']);
     expect(screen.getByRole('banner')).toHaveTextContent('Network admin');
   });
 

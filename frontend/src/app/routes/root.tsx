@@ -68,13 +68,13 @@ export function RootLayout() {
                     <NavLink to="/dns">DNS</NavLink>
                   </li>
                 )}
-                {can(signedIn, 'read_users') && (
+                {can(signedIn, 'read_audit') && (
                   <li>
-                    <NavLink to="/settings/users">Users</NavLink>
+                    <NavLink to="/audit">Audit</NavLink>
                   </li>
                 )}
                 <li>
-                  <NavLink to="/settings/sessions">Sessions</NavLink>
+                  <NavLink to="/settings">Settings</NavLink>
                 </li>
               </ul>
             </nav>

@@ -1,6 +1,6 @@
-type Tone = 'ok' | 'bad' | 'neutral';
+type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
 
-const marks: Record<Tone, string> = { ok: '●', bad: '▲', neutral: '○' };
+const marks: Record<Tone, string> = { ok: '●', warn: '◆', bad: '▲', neutral: '○' };
 
 /**
  * StatusText shows a state as words, with a shape and colour as extra cues,

@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CodeBlock } from '@/components/ui/copy-button';
 import { ErrorAlert } from '@/components/ui/error-alert';
@@ -7,6 +7,7 @@ import { DataAge } from '@/features/machines/components/data-age';
 import { MachineBadges, ownerName } from '@/features/machines/components/machine-badges';
 import { RegisterMachineDialog } from '@/features/machines/components/register-machine-dialog';
 import { formatTime } from '@/features/machines/components/rules';
+import { type UpdateParams, useDebouncedParam } from '@/lib/use-debounced-param';
 
 /** A Headscale user, as the filters and the register dialog offer them. */
 export type UserOption = { id: string; name: string };
@@ -236,7 +237,7 @@ export function MachinesPage({ users, loginServer, canRegister }: MachinesPagePr
 type FiltersProps = {
   params: URLSearchParams;
   users: UserOption[] | undefined;
-  update: (changes: Record<string, string | undefined>, options?: { replace?: boolean }) => void;
+  update: UpdateParams;
 };
 
 /** Filters are the search box and filter controls; typing is sent after a short pause. */
@@ -335,45 +336,6 @@ function Filters({ params, users, update }: FiltersProps) {
       </div>
     </div>
   );
-}
-
-/** How long typing pauses before a search goes to the server. */
-const debounceMs = 300;
-
-/**
- * useDebouncedParam keeps a text field's value and writes it to the search
- * parameter name once typing pauses.
- */
-function useDebouncedParam(
-  params: URLSearchParams,
-  name: string,
-  update: FiltersProps['update'],
-): [string, (value: string) => void] {
-  const inUrl = params.get(name) ?? '';
-  const [value, setValue] = useState(inUrl);
-  // What the URL said last, and what this field last wrote to it: a change
-  // it did not write (clearing the filters, going back) replaces the text.
-  const [seen, setSeen] = useState(inUrl);
-  const [written, setWritten] = useState<string | null>(null);
-  if (inUrl !== seen) {
-    setSeen(inUrl);
-    setWritten(null);
-    if (inUrl !== written) setValue(inUrl);
-  }
-  const write = useEffectEvent((text: string) => {
-    setWritten(text);
-    update({ [name]: text || undefined }, { replace: true });
-  });
-  useEffect(() => {
-    if (value.trim() === inUrl) return;
-    const timer = window.setTimeout(() => {
-      write(value.trim());
-    }, debounceMs);
-    return () => {
-      window.clearTimeout(timer);
-    };
-  }, [value, inUrl]);
-  return [value, setValue];
 }
 
 type MachineTableProps = {
