@@ -127,7 +127,7 @@ run_tests() {
 			HEADSCALE_BIN=$(headscale_bin) HEADSCALE_API_KEY_FILE=$HEADSCALE_API_KEY_FILE \
 			HEADWAY_TAILSCALED_BIN=${HEADWAY_TAILSCALED_BIN:-$(tailscale_bin tailscaled "$TAILSCALE_VERSION")} \
 			HEADWAY_TAILSCALE_BIN=${HEADWAY_TAILSCALE_BIN:-$(tailscale_bin tailscale "$TAILSCALE_VERSION")} \
-			exec setsid npm run test:e2e -- ${E2E_FILES:-}
+			exec setsid npm run test:e2e -- ${E2E_FILES:-} # word splitting wanted: a list of files
 	) &
 	tests_pid=$!
 	local rc=0
