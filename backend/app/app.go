@@ -54,6 +54,7 @@ func Build(ctx context.Context, cfg *config.Config, db *store.Store, logger *slo
 		IdleTimeout:     cfg.Server.SessionIdleTimeout,
 		MaxAge:          cfg.Server.SessionMaxAge,
 		LoginAttemptTTL: o.LoginAttemptTTL,
+		TokenMaxAge:     cfg.Auth.TokenMaxAge,
 		Now:             o.Now,
 		Logger:          logger,
 	})

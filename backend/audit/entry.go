@@ -13,11 +13,13 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pmezard/go-difflib/difflib"
 
+	"headway/backend/rbac"
 	"headway/backend/store"
 )
 
@@ -47,6 +49,22 @@ type Actor struct {
 	Role   string // role acted with; "" when none
 }
 
+// UserActor is console user u acting with its own role, named by email
+// (or, without one, by name).
+func UserActor(u store.ConsoleUser) Actor {
+	name := u.Email
+	if name == "" {
+		name = u.Name
+	}
+	return Actor{Type: ActorUser, Name: name, UserID: u.ID, Role: u.Role}
+}
+
+// APIKeyActor is a Headscale API key, by its listed prefix, acting with the
+// full access of an admin.
+func APIKeyActor(prefix string) Actor {
+	return Actor{Type: ActorAPIKey, Name: prefix, Role: string(rbac.Admin)}
+}
+
 // Entry is the event being built for one operation. Its methods are safe for
 // concurrent use.
 type Entry struct {
@@ -61,7 +79,7 @@ type entryKey struct{}
 // The actor is anonymous until SetActor.
 func Begin(ctx context.Context, action, targetType, targetID, requestID, clientIP string) (context.Context, *Entry) {
 	e := &Entry{ev: store.AuditEvent{
-		ActorType: ActorAnonymous, Action: action, TargetType: targetType, TargetID: targetID,
+		ActorType: ActorAnonymous, Action: action, TargetType: targetType, TargetID: Mask(targetID),
 		RequestID: requestID, ClientIP: clientIP,
 	}}
 	return context.WithValue(ctx, entryKey{}, e), e
@@ -76,7 +94,7 @@ func From(ctx context.Context) *Entry {
 // SetActor records who is acting.
 func SetActor(ctx context.Context, a Actor) {
 	from(ctx, func(ev *store.AuditEvent) {
-		ev.ActorType, ev.ActorName, ev.ActorUserID, ev.ActorRole = a.Type, a.Name, a.UserID, a.Role
+		ev.ActorType, ev.ActorName, ev.ActorUserID, ev.ActorRole = a.Type, Mask(a.Name), a.UserID, a.Role
 	})
 }
 
@@ -87,7 +105,7 @@ func SetTarget(ctx context.Context, typ, id string) {
 		if typ != "" {
 			ev.TargetType = typ
 		}
-		ev.TargetID = id
+		ev.TargetID = Mask(id)
 	})
 }
 
@@ -115,7 +133,7 @@ func UnifiedDiff(name, before, after string) string {
 		return ""
 	}
 	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(before), B: difflib.SplitLines(after),
+		A: splitLines(before), B: splitLines(after),
 		FromFile: "a/" + name, ToFile: "b/" + name, Context: 3,
 	})
 	if err != nil {
@@ -124,12 +142,28 @@ func UnifiedDiff(name, before, after string) string {
 	return d
 }
 
-// InTx runs fn in a transaction of st and, when ctx carries an entry, writes
-// it there as succeeded, after fn: the change and its event are committed
-// together or not at all.
+// splitLines splits text into lines that each end in a newline.
+// difflib.SplitLines would add an empty last line to text ending in one.
+func splitLines(text string) []string {
+	if text == "" {
+		return nil
+	}
+	lines := strings.SplitAfter(text, "\n")
+	if last := len(lines) - 1; lines[last] == "" {
+		lines = lines[:last]
+	} else {
+		lines[last] += "\n" // the diff stays line-based without the final newline
+	}
+	return lines
+}
+
+// InTx runs fn in a transaction of st and, when ctx carries an entry not
+// yet written, writes it there as succeeded, after fn: the change and its
+// event are committed together or not at all. A later change in the same
+// operation adds no second event.
 func InTx(ctx context.Context, st *store.Store, fn func(q *store.Queries) error) error {
 	e := From(ctx)
-	if e == nil {
+	if e == nil || e.Written() {
 		return st.InTx(ctx, fn)
 	}
 	err := st.InTx(ctx, func(q *store.Queries) error {
@@ -158,6 +192,18 @@ func (e *Entry) markWritten() {
 	e.mu.Lock()
 	e.written = true
 	e.mu.Unlock()
+}
+
+// claim marks the entry written and reports whether it was not already:
+// the caller that gets true writes it.
+func (e *Entry) claim() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.written {
+		return false
+	}
+	e.written = true
+	return true
 }
 
 // Written reports whether the entry has been written.

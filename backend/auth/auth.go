@@ -1,10 +1,10 @@
-// Package auth owns who is calling: sessions, login attempts, API-key sign-in and bearer keys, CSRF.
+// Package auth owns who is calling: sessions, login attempts, API-key sign-in, bearer keys, API tokens, CSRF.
 //
 // It knows nothing of HTTP: the server layer hands it cookie values, headers
 // and client metadata, and maps its sentinel errors to responses. Secrets
-// (session tokens, API keys, ID tokens, PKCE verifiers) never appear in its
-// logs or error texts; only hashes of tokens and sealed copies of keys reach
-// the database.
+// (session tokens, API tokens, API keys, ID tokens, PKCE verifiers) never
+// appear in its logs or error texts; only hashes of tokens and sealed copies
+// of keys reach the database.
 package auth
 
 import (
@@ -72,6 +72,9 @@ type Options struct {
 	// LoginAttemptTTL bounds the time between BeginLogin and ConsumeLogin
 	// (DefaultLoginAttemptTTL when zero).
 	LoginAttemptTTL time.Duration
+	// TokenMaxAge (auth.token_max_age) bounds the lifetime of an API token
+	// (DefaultTokenMaxAge when zero).
+	TokenMaxAge time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Logger; discarded when nil.
@@ -85,8 +88,10 @@ type Service struct {
 	idle      time.Duration
 	maxAge    time.Duration
 	attemptTT time.Duration
-	clock     func() time.Time
-	log       *slog.Logger
+	// tokenMaxAge bounds the lifetime of API tokens.
+	tokenMaxAge time.Duration
+	clock       func() time.Time
+	log         *slog.Logger
 
 	apiKeyAEAD  cipher.AEAD // seals sessions.api_key_ciphertext
 	idTokenAEAD cipher.AEAD // seals sessions.id_token_ciphertext
@@ -109,7 +114,7 @@ func New(o Options) (*Service, error) {
 	for _, d := range []struct {
 		name string
 		v    time.Duration
-	}{{"idle timeout", o.IdleTimeout}, {"max age", o.MaxAge}, {"login attempt ttl", o.LoginAttemptTTL}} {
+	}{{"idle timeout", o.IdleTimeout}, {"max age", o.MaxAge}, {"login attempt ttl", o.LoginAttemptTTL}, {"token max age", o.TokenMaxAge}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", d.name))
 		}
@@ -119,14 +124,15 @@ func New(o Options) (*Service, error) {
 	}
 
 	s := &Service{
-		store:     o.Store,
-		checker:   o.Headscale,
-		idle:      orDefault(o.IdleTimeout, DefaultIdleTimeout),
-		maxAge:    orDefault(o.MaxAge, DefaultMaxAge),
-		attemptTT: orDefault(o.LoginAttemptTTL, DefaultLoginAttemptTTL),
-		clock:     o.Now,
-		log:       o.Logger,
-		bearer:    newVerdictCache(bearerCacheSize),
+		store:       o.Store,
+		checker:     o.Headscale,
+		idle:        orDefault(o.IdleTimeout, DefaultIdleTimeout),
+		maxAge:      orDefault(o.MaxAge, DefaultMaxAge),
+		attemptTT:   orDefault(o.LoginAttemptTTL, DefaultLoginAttemptTTL),
+		tokenMaxAge: orDefault(o.TokenMaxAge, DefaultTokenMaxAge),
+		clock:       o.Now,
+		log:         o.Logger,
+		bearer:      newVerdictCache(bearerCacheSize),
 	}
 	if s.clock == nil {
 		s.clock = time.Now

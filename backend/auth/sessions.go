@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"headway/backend/audit"
 	"headway/backend/store"
 )
 
@@ -137,7 +138,7 @@ func (s *Service) SignInOIDC(ctx context.Context, p Profile, claimedRole string,
 	now := s.now()
 	expires := now.Add(s.maxAge)
 	var issued Issued
-	err := s.store.InTx(ctx, func(q *store.Queries) error {
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
 		u, err := q.UpsertOIDCConsoleUser(ctx, store.ConsoleUserProfile{
 			Issuer: p.Issuer, Subject: p.Subject, Email: p.Email, EmailVerified: p.EmailVerified,
 			Name: p.Name, PreferredUsername: p.PreferredUsername, Picture: p.Picture, Groups: p.Groups,
@@ -155,7 +156,12 @@ func (s *Service) SignInOIDC(ctx context.Context, p Profile, claimedRole string,
 			ExpiresAt:     expires,
 		}, "", p.IDToken)
 		issued.User = &u
-		return err
+		if err != nil {
+			return err
+		}
+		audit.SetActor(ctx, audit.UserActor(u))
+		auditSessionStart(ctx, issued.Session)
+		return nil
 	})
 	if err != nil {
 		return Issued{}, fmt.Errorf("sign in oidc: %w", err)
@@ -169,6 +175,10 @@ func (s *Service) SignInOIDC(ctx context.Context, p Profile, claimedRole string,
 // ErrAPIKeyMalformed (Headscale is not asked), ErrAPIKeyUnknown,
 // ErrAPIKeyExpired or ErrHeadscaleUnavailable, among others.
 func (s *Service) SignInAPIKey(ctx context.Context, apiKey string, meta ClientMeta) (Issued, error) {
+	if prefix, err := ParseAPIKeyPrefix(apiKey); err == nil {
+		// Until Headscale vouches for the key, the caller only claims it.
+		audit.SetActor(ctx, audit.Actor{Type: audit.ActorAnonymous, Name: displayPrefix(prefix)})
+	}
 	info, err := s.checkAPIKey(ctx, apiKey)
 	if err != nil {
 		return Issued{}, fmt.Errorf("sign in with api key: %w", err)
@@ -182,7 +192,7 @@ func (s *Service) SignInAPIKey(ctx context.Context, apiKey string, meta ClientMe
 		expires = minTime(expires, info.Expiration.Truncate(time.Microsecond))
 	}
 	var issued Issued
-	err = s.store.InTx(ctx, func(q *store.Queries) error {
+	err = audit.InTx(ctx, s.store, func(q *store.Queries) error {
 		var err error
 		issued, err = s.createSession(ctx, q, store.NewSession{
 			Kind:         KindAPIKey,
@@ -192,7 +202,12 @@ func (s *Service) SignInAPIKey(ctx context.Context, apiKey string, meta ClientMe
 			CreatedAt:    now,
 			ExpiresAt:    expires,
 		}, apiKey, "")
-		return err
+		if err != nil {
+			return err
+		}
+		audit.SetActor(ctx, audit.APIKeyActor(info.Prefix))
+		auditSessionStart(ctx, issued.Session)
+		return nil
 	})
 	if err != nil {
 		return Issued{}, fmt.Errorf("sign in with api key %s: %w", info.Prefix, err)
@@ -288,7 +303,16 @@ func (s *Service) SignOut(ctx context.Context, sessionID string) (idTokenHint st
 	if !ok {
 		return "", ErrSessionNotFound
 	}
-	row, err := s.store.DeleteSession(ctx, id)
+	audit.SetTarget(ctx, "", sessionID)
+	var row store.Session
+	err = audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		var err error
+		if row, err = q.DeleteSession(ctx, id); err != nil {
+			return err
+		}
+		audit.SetChange(ctx, sessionAudit(row), nil)
+		return nil
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return "", ErrSessionNotFound
 	}
@@ -343,14 +367,25 @@ func (s *Service) RevokeSession(ctx context.Context, p *Principal, id string) er
 	if !ok {
 		return ErrSessionNotFound
 	}
-	var err error
-	switch {
-	case p.Kind == KindOIDC && p.User != nil:
-		err = s.store.DeleteSessionOfConsoleUser(ctx, sid, p.User.ID)
-	case p.Kind == KindAPIKey && id == p.SessionID:
-		_, err = s.store.DeleteSession(ctx, sid)
-	default:
-		return ErrSessionNotFound
+	var deleted store.Session
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		var err error
+		switch {
+		case p.Kind == KindOIDC && p.User != nil:
+			deleted, err = q.DeleteSessionOfConsoleUser(ctx, sid, p.User.ID)
+		case p.Kind == KindAPIKey && id == p.SessionID:
+			deleted, err = q.DeleteSession(ctx, sid)
+		default:
+			return ErrSessionNotFound
+		}
+		if err != nil {
+			return err
+		}
+		audit.SetChange(ctx, sessionAudit(deleted), nil)
+		return nil
+	})
+	if errors.Is(err, ErrSessionNotFound) {
+		return err
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrSessionNotFound
@@ -387,6 +422,18 @@ func (s *Service) SessionAPIKey(ctx context.Context, p *Principal) (string, erro
 		return "", fmt.Errorf("session api key of session %d: %w", row.ID, err)
 	}
 	return key, nil
+}
+
+// auditSessionStart records a new session as the target of a sign-in.
+func auditSessionStart(ctx context.Context, s Session) {
+	audit.SetTarget(ctx, "", s.ID)
+	audit.SetChange(ctx, nil, map[string]any{"kind": s.Kind, "expiresAt": s.ExpiresAt})
+}
+
+// sessionAudit is what the audit trail keeps of a session that ends: never
+// its tokens.
+func sessionAudit(r store.Session) map[string]any {
+	return map[string]any{"kind": r.Kind, "createdAt": r.CreatedAt, "clientIp": r.ClientIP}
 }
 
 func sessionView(r store.Session, current int64) Session {

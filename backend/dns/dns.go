@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"headway/backend/audit"
 )
 
 // Settings are the DNS settings Headscale hands to devices, as in its
@@ -218,6 +220,9 @@ func (s *Service) Save(ctx context.Context, st Settings) (Saved, error) {
 	if want.equal(c.dns.settings()) {
 		return Saved{}, nil
 	}
+	old := c.dns.settings()
+	audit.SetChange(ctx, old.auditObject(), want.auditObject())
+	audit.SetDiff(ctx, "dns.yaml", old.auditText(), want.auditText())
 	if !s.writable(c.path) {
 		return Saved{}, ErrDNSReadOnly.With(fmt.Errorf("%s is not writable", c.path))
 	}
@@ -292,11 +297,13 @@ func (s *Service) SetExtraRecords(ctx context.Context, rs []Record) ([]Record, e
 			fmt.Sprintf("Headway may not write the extra records file %s or its directory: let the user Headway runs as write both.", path),
 			fmt.Errorf("%s is not writable", path))
 	}
-	b, err := json.MarshalIndent(recs, "", "  ")
+	before, err := readRecords(path)
 	if err != nil {
-		return nil, fmt.Errorf("dns: encode extra records: %w", err)
+		before = nil // unreadable or missing: replaced all the same, and the diff shows everything as new
 	}
-	if err := writeFile(path, append(b, '\n')); err != nil {
+	audit.SetChange(ctx, map[string]any{"records": len(before)}, map[string]any{"records": len(recs)})
+	audit.SetDiff(ctx, "extra-records.json", recordsText(before), recordsText(recs))
+	if err := writeFile(path, []byte(recordsText(recs))); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return nil, ErrExtraRecordsNotConfigured.With(err)
 		}

@@ -67,6 +67,9 @@ func (s *server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMe
 	if p.APIKeyPrefix != "" {
 		me.ApiKeyPrefix = &p.APIKeyPrefix
 	}
+	if p.Kind == auth.KindToken {
+		me.TokenName = &p.TokenName
+	}
 	if p.CSRFToken != "" {
 		me.CsrfToken = &p.CSRFToken
 	}

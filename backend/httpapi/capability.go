@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"headway/api"
+	"headway/backend/audit"
 	"headway/backend/auth"
 	"headway/backend/identity"
 	"headway/backend/rbac"
@@ -52,45 +53,65 @@ func operationCapabilities(spec *openapi3.T) (map[string]access, error) {
 	return caps, nil
 }
 
-// authorize runs before every operation: it refuses unsafe requests from
-// other sites, works out who is calling, enforces the operation's
-// x-capability, and checks the CSRF token of unsafe requests that ride on a
-// session cookie.
-func (s *server) authorize(caps map[string]access) api.StrictMiddlewareFunc {
+// authorize runs before every operation: it begins the audit event of a
+// change, refuses unsafe requests from other sites, works out who is
+// calling, enforces the operation's x-capability, and checks the CSRF token
+// of unsafe requests that ride on a session cookie. A change records exactly
+// one event, whether it succeeds, fails or is refused here.
+func (s *server) authorize(caps map[string]access, audits map[string]auditRule) api.StrictMiddlewareFunc {
 	return func(next api.StrictHandlerFunc, operationID string) api.StrictHandlerFunc {
-		return func(c echo.Context, request any) (any, error) {
-			rule := caps[operationID]
-			capability := rule.capability
-			if capability == "" {
-				// Unreachable while operationCapabilities vets the spec; fail closed anyway.
-				return nil, fmt.Errorf("operation %q has no capability", operationID)
+		return func(c echo.Context, request any) (response any, err error) {
+			rule, audited := audits[operationID]
+			if !audited {
+				return s.gate(c, request, caps[operationID], next)
 			}
-			if err := s.checkOrigin(c.Request()); err != nil {
-				return nil, err
-			}
-			p, err := s.identify(c)
-			if err != nil {
-				return nil, err
-			}
-			if capability == capabilityPublic {
-				return next(c, request)
-			}
-			if p == nil {
-				return nil, errUnauthenticated
-			}
-			if p.SessionID != "" && !isSafeMethod(c.Request().Method) && !p.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
-				return nil, errCSRF
-			}
-			if capability != capabilityAuthenticated {
-				held := capabilitiesOf(p)
-				ownerMayTry := rule.machineOwnerMay && held.Has(rbac.UIAccess)
-				if !held.Has(rbac.Capability(capability)) && !ownerMayTry {
-					return nil, forbidden(capability)
+			entry := s.beginAudit(c, rule)
+			defer func() {
+				if p := recover(); p != nil {
+					s.audit.Finish(c.Request().Context(), entry, audit.Failed, "internal")
+					panic(p)
 				}
-			}
-			return next(c, request)
+				s.finishAudit(c.Request().Context(), entry, err)
+			}()
+			return s.gate(c, request, caps[operationID], next)
 		}
 	}
+}
+
+// gate applies rule to the request and calls next when it passes.
+func (s *server) gate(c echo.Context, request any, rule access, next api.StrictHandlerFunc) (any, error) {
+	capability := rule.capability
+	if capability == "" {
+		// Unreachable while operationCapabilities vets the spec; fail closed anyway.
+		return nil, fmt.Errorf("operation at %s has no capability", c.Path())
+	}
+	if err := s.checkOrigin(c.Request()); err != nil {
+		return nil, err
+	}
+	p, err := s.identify(c)
+	if err != nil {
+		return nil, err
+	}
+	if p != nil {
+		audit.SetActor(c.Request().Context(), auditActor(p))
+	}
+	if capability == capabilityPublic {
+		return next(c, request)
+	}
+	if p == nil {
+		return nil, errUnauthenticated
+	}
+	if p.SessionID != "" && !isSafeMethod(c.Request().Method) && !p.CheckCSRF(c.Request().Header.Get(csrfHeader)) {
+		return nil, errCSRF
+	}
+	if capability != capabilityAuthenticated {
+		held := capabilitiesOf(p)
+		ownerMayTry := rule.machineOwnerMay && held.Has(rbac.UIAccess)
+		if !held.Has(rbac.Capability(capability)) && !ownerMayTry {
+			return nil, forbidden(capability)
+		}
+	}
+	return next(c, request)
 }
 
 // csrfHeader carries the session's CSRF token (from GET /me) on unsafe requests.

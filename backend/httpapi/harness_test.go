@@ -22,6 +22,7 @@ import (
 	"headway"
 	"headway/api"
 	"headway/backend/app"
+	"headway/backend/audit"
 	"headway/backend/config"
 	"headway/backend/devidp"
 	"headway/backend/headscale/hstest"
@@ -49,6 +50,7 @@ type site struct {
 	Logs     *logBuffer
 	HS       *hstest.Server // nil unless withHeadscale
 	DB       *store.Store   // the database of the replicas, once started
+	DBURL    string         // its URL, for tests that look past the store
 	Clock    *fakeClock     // nil: the real clock
 	LoginTTL time.Duration
 	Replicas int
@@ -107,6 +109,7 @@ func (h *site) start() {
 	t := h.t
 	t.Helper()
 	dbURL := storetest.URL(t)
+	h.DBURL = dbURL
 	for range h.Replicas {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		db, err := store.Open(ctx, dbURL)
@@ -139,6 +142,7 @@ func (h *site) start() {
 			Version:  "1.2.3-test",
 			DB:       db,
 			Services: services,
+			Audit:    audit.NewRecorder(db, logger),
 			Contract: headway.OpenAPI,
 			SPA:      testSPA,
 		})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -21,6 +22,7 @@ import (
 	"headway/backend/devidp"
 	"headway/backend/headscale/hstest"
 	"headway/backend/rbac"
+	"headway/backend/store"
 )
 
 // walkBodies is the request body the walk sends to each operation that takes
@@ -75,6 +77,7 @@ var walkLast = map[string]bool{"SignOut": true}
 type walkOp struct {
 	id, method, path string // path with parameters filled, query included
 	capability       string
+	action           string // x-audit action; "" for a GET
 	body             any
 }
 
@@ -95,6 +98,7 @@ type walker struct {
 	session string // headway_session cookie
 	csrf    string
 	bearer  string // Headscale API key sent as Authorization: Bearer
+	apiKey  bool   // acts as a Headscale API key (signed in with one, or sending one)
 }
 
 // want is what the gate must do with w calling an operation that needs capability.
@@ -129,6 +133,12 @@ func contractOps(t *testing.T) []walkOp {
 			o.capability, _ = op.Extensions["x-capability"].(string)
 			if o.capability == "" {
 				t.Errorf("%s %s has no x-capability", method, path)
+			}
+			if decl, ok := op.Extensions["x-audit"].(map[string]any); ok {
+				o.action, _ = decl["action"].(string)
+			}
+			if (method == http.MethodGet) != (o.action == "") {
+				t.Errorf("%s %s: x-audit action %q; every operation but GETs needs one, GETs none", method, path, o.action)
 			}
 			var missing []string
 			o.path = param.ReplaceAllStringFunc(path, func(m string) string {
@@ -212,7 +222,8 @@ func checkBody(t *testing.T, id string, op *openapi3.Operation, body any) {
 // TestCapabilityMatrix walks every operation of the contract as every kind
 // of principal, against the real handler with a real database, Headscale and
 // identity provider, and checks that the capability gate answers exactly as
-// the role matrix says.
+// the role matrix says, and that every request but a GET leaves exactly one
+// audit event with its outcome.
 func TestCapabilityMatrix(t *testing.T) {
 	t.Parallel()
 	ops := contractOps(t)
@@ -266,8 +277,8 @@ func TestCapabilityMatrix(t *testing.T) {
 		}
 	}
 	walkers = append(walkers,
-		walker{name: "api_key session", caps: rbac.FullAccess(), session: r.cookie(sessionCookie).Value, csrf: *keyMe.CsrfToken},
-		walker{name: "bearer", caps: rbac.FullAccess(), bearer: key},
+		walker{name: "api_key session", caps: rbac.FullAccess(), session: r.cookie(sessionCookie).Value, csrf: *keyMe.CsrfToken, apiKey: true},
+		walker{name: "bearer", caps: rbac.FullAccess(), bearer: key, apiKey: true},
 		walker{name: "anonymous", anon: true},
 	)
 	if len(walkers) != 10 {
@@ -277,11 +288,13 @@ func TestCapabilityMatrix(t *testing.T) {
 	client := &http.Client{Transport: h.srv.Client().Transport, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	walked := 0
+	var sent []walkedRequest
 	for _, op := range ops {
 		for _, w := range walkers {
 			want := w.want(op.capability)
-			status, code, body := w.send(t, client, h, op)
+			status, code, body, requestID := w.send(t, client, h, op)
 			walked++
+			sent = append(sent, walkedRequest{op: op, w: w, gate: want, status: status, code: code, requestID: requestID})
 			var ok bool
 			switch want {
 			case unauthenticated:
@@ -303,6 +316,73 @@ func TestCapabilityMatrix(t *testing.T) {
 	if want := len(ops) * len(walkers); walked != want || len(ops) == 0 {
 		t.Errorf("walked %d requests, want every operation (%d) × every principal (%d) = %d", walked, len(ops), len(walkers), want)
 	}
+	checkWalkAudit(t, h, sent)
+}
+
+// walkedRequest is one request of the walk and how it was answered.
+type walkedRequest struct {
+	op        walkOp
+	w         walker
+	gate      gateOutcome
+	status    int
+	code      string
+	requestID string
+}
+
+// checkWalkAudit checks that every request of the walk but a GET left
+// exactly one audit event, carrying its request id, with the operation's
+// action, the walker as actor, and the outcome: denied when the gate (or
+// the handler) refused with 401 or 403, failed with the error's code for
+// other errors, else ok. GETs leave none.
+func checkWalkAudit(t *testing.T, h *site, sent []walkedRequest) {
+	t.Helper()
+	events, err := h.DB.ListAuditEvents(context.Background(), store.AuditFilter{}, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRequest := map[string][]store.AuditEvent{}
+	for _, e := range events {
+		byRequest[e.RequestID] = append(byRequest[e.RequestID], e)
+	}
+	for _, r := range sent {
+		what := fmt.Sprintf("%s %s (%s) as %s = %d %q", r.op.method, r.op.path, r.op.id, r.w.name, r.status, r.code)
+		if r.requestID == "" {
+			t.Errorf("%s: no X-Request-Id in the answer", what)
+			continue
+		}
+		got := byRequest[r.requestID]
+		if r.op.method == http.MethodGet {
+			if len(got) != 0 {
+				t.Errorf("%s: a GET left %d audit events, want none", what, len(got))
+			}
+			continue
+		}
+		if len(got) != 1 {
+			t.Errorf("%s: %d audit events carry its request id, want exactly 1", what, len(got))
+			continue
+		}
+		e := got[0]
+		wantResult, wantCode := "ok", ""
+		switch {
+		case r.gate != passes || r.status == http.StatusUnauthorized || r.status == http.StatusForbidden:
+			wantResult, wantCode = "denied", r.code
+		case r.status >= 400:
+			wantResult, wantCode = "failed", r.code
+		}
+		if e.Action != r.op.action || e.Result != wantResult || e.ErrorCode != wantCode {
+			t.Errorf("%s: audit event %s %s %q, want %s %s %q", what, e.Action, e.Result, e.ErrorCode, r.op.action, wantResult, wantCode)
+		}
+		wantActor := "user"
+		switch {
+		case r.w.anon:
+			wantActor = "anonymous"
+		case r.w.apiKey:
+			wantActor = "api_key"
+		}
+		if e.ActorType != wantActor || (wantActor == "user" && e.ActorRole != r.w.name) {
+			t.Errorf("%s: audit actor %s (role %q), want %s (role %q)", what, e.ActorType, e.ActorRole, wantActor, r.w.name)
+		}
+	}
 }
 
 // gateRefusal reports whether an answer is one the gate (or the checks it
@@ -318,8 +398,9 @@ func gateRefusal(status int, code string) bool {
 }
 
 // send makes one request of op as w, with a browser's headers for unsafe
-// methods, and returns the status, the error code ("" on success) and the body.
-func (w walker) send(t *testing.T, client *http.Client, h *site, op walkOp) (int, string, []byte) {
+// methods, and returns the status, the error code ("" on success), the body
+// and the request id.
+func (w walker) send(t *testing.T, client *http.Client, h *site, op walkOp) (int, string, []byte, string) {
 	t.Helper()
 	var rd io.Reader
 	if op.body != nil {
@@ -365,7 +446,7 @@ func (w walker) send(t *testing.T, client *http.Client, h *site, op walkOp) (int
 		}
 		code = e.Error.Code
 	}
-	return resp.StatusCode, code, body
+	return resp.StatusCode, code, body, resp.Header.Get("X-Request-Id")
 }
 
 // names returns the names of cs.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"headway/backend/audit"
 	"headway/backend/auth"
 	"headway/backend/identity"
 	"headway/backend/oidc"
@@ -36,10 +37,18 @@ func (s *server) oidcStart(c echo.Context) error {
 	return c.Redirect(http.StatusFound, target)
 }
 
+// signInAction is the audit action of every sign-in attempt.
+const signInAction = "auth.sign_in"
+
 // oidcCallback finishes a sign-in: the attempt is used up whatever happens,
-// the code is exchanged and verified, and a new session begins.
+// the code is exchanged and verified, and a new session begins. It records
+// one auth.sign_in event: written with the session when one begins, else
+// by loginFailed with the failure's code.
 func (s *server) oidcCallback(c echo.Context) error {
+	entry := s.beginAudit(c, auditRule{action: signInAction, target: "session"})
 	ctx := c.Request().Context()
+	// Every path below records the outcome; this only guards against one that forgets.
+	defer s.audit.Finish(ctx, entry, audit.Failed, codeSignInFailed)
 	q := c.QueryParams()
 	if s.oidc == nil {
 		return s.loginFailed(c, loginError{Code: oidc.CodeNotConfigured}, "", nil)
@@ -100,6 +109,12 @@ func (s *server) oidcCallback(c echo.Context) error {
 	if err != nil {
 		return s.oidcFailed(c, err)
 	}
+	// Verified now: a refusal below is recorded against this person.
+	claimed := who.Email
+	if claimed == "" {
+		claimed = who.Subject
+	}
+	audit.SetActor(ctx, audit.Actor{Type: audit.ActorAnonymous, Name: claimed})
 	claims := identity.Claims{
 		Subject: who.Subject, Email: who.Email, EmailVerified: who.EmailVerified,
 		PreferredUsername: who.PreferredUsername, Groups: who.Groups, Raw: who.Claims,
@@ -141,13 +156,17 @@ func (s *server) oidcCallback(c echo.Context) error {
 	return c.Redirect(http.StatusFound, attempt.ReturnTo)
 }
 
-// refused ends a sign-in the admission rules turned away; no account was created.
+// refused ends a sign-in the admission rules turned away; no account was
+// created. Its event records a refusal rather than a failure.
 func (s *server) refused(c echo.Context, err error) error {
+	e := loginError{Code: codeSignInFailed}
 	var ie *identity.Error
 	if errors.As(err, &ie) {
-		return s.loginFailed(c, loginError{Code: ie.Code, Message: ie.Message, Hint: ie.Hint}, "", err)
+		e = loginError{Code: ie.Code, Message: ie.Message, Hint: ie.Hint}
 	}
-	return s.loginFailed(c, loginError{Code: codeSignInFailed}, "", err)
+	ctx := c.Request().Context()
+	s.audit.Finish(ctx, audit.From(ctx), audit.Denied, e.Code)
+	return s.loginFailed(c, e, "", err)
 }
 
 // discardLogin uses up the attempt a failed callback belonged to, so it
@@ -172,8 +191,12 @@ func (s *server) oidcFailed(c echo.Context, err error) error {
 // from the general catalogue.
 func (s *server) loginFailed(c echo.Context, e loginError, detail string, cause error) error {
 	s.countLoginFailed(e.Code)
+	// The callback's sign-in event, unless refused wrote it already; the
+	// start of a sign-in records none.
+	ctx := c.Request().Context()
+	s.audit.Finish(ctx, audit.From(ctx), audit.Failed, e.Code)
 	if cause != nil {
-		s.logger.WarnContext(c.Request().Context(), "sign-in failed", "code", e.Code, "err", cause)
+		s.logger.WarnContext(ctx, "sign-in failed", "code", e.Code, "err", cause)
 	}
 	general, _ := s.loginErrorFor(e.Code, detail)
 	if e.Message == "" {

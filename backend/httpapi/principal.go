@@ -45,8 +45,9 @@ func metaFrom(ctx context.Context) auth.ClientMeta {
 }
 
 // identify works out who is calling and records it in the request's context:
-// a bearer key in Authorization, else the session cookie. A bearer key that
-// does not check out is refused at once; a stale cookie only makes the caller
+// a bearer credential in Authorization (a Headway API token, hw_…, or else a
+// Headscale API key), else the session cookie. A bearer credential that does
+// not check out is refused at once; a stale cookie only makes the caller
 // anonymous (and is cleared).
 func (s *server) identify(c echo.Context) (*auth.Principal, error) {
 	ctx := context.WithValue(c.Request().Context(), metaKey{}, clientMeta(c))
@@ -56,13 +57,15 @@ func (s *server) identify(c echo.Context) (*auth.Principal, error) {
 	}
 	var principal *auth.Principal
 	if header := c.Request().Header.Get(echo.HeaderAuthorization); header != "" {
-		scheme, key, _ := strings.Cut(header, " ")
-		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
-			return nil, &Error{Status: http.StatusUnauthorized, Code: "authorization_invalid", Message: "The Authorization header is not a bearer key.", Hint: "Send Authorization: Bearer <Headscale API key>."}
+		scheme, credential, _ := strings.Cut(header, " ")
+		credential = strings.TrimSpace(credential)
+		if !strings.EqualFold(scheme, "Bearer") || credential == "" {
+			return nil, &Error{Status: http.StatusUnauthorized, Code: "authorization_invalid", Message: "The Authorization header is not a bearer credential.",
+				Hint: "Send Authorization: Bearer <Headway API token (hw_…) or Headscale API key>."}
 		}
-		p, err := s.auth.AuthenticateBearer(ctx, strings.TrimSpace(key))
+		p, err := s.bearer(ctx, credential)
 		if err != nil {
-			return nil, apiKeyError(err)
+			return nil, err
 		}
 		principal = p
 	} else if cookie, err := c.Cookie(sessionCookie); err == nil && cookie.Value != "" {
@@ -81,6 +84,24 @@ func (s *server) identify(c echo.Context) (*auth.Principal, error) {
 	}
 	c.SetRequest(c.Request().WithContext(ctx))
 	return principal, nil
+}
+
+// bearer authenticates a credential sent as a bearer token. Headway's own
+// tokens are told apart by their form, so they never cost a Headscale round
+// trip; their refusals (token_invalid) come back ready to send.
+func (s *server) bearer(ctx context.Context, credential string) (*auth.Principal, error) {
+	if auth.IsToken(credential) {
+		return s.auth.AuthenticateToken(ctx, credential)
+	}
+	p, err := s.auth.AuthenticateBearer(ctx, credential)
+	if errors.Is(err, auth.ErrAPIKeyMalformed) {
+		return nil, &Error{Status: http.StatusBadRequest, Code: "api_key_malformed", Message: "This is neither a Headway API token nor a Headscale API key.",
+			Hint: "Send a Headway API token (hw_…, from API tokens in Headway) or a Headscale API key (hskey-api-…), whole.", Err: err}
+	}
+	if err != nil {
+		return nil, apiKeyError(err)
+	}
+	return p, nil
 }
 
 // checkOrigin refuses unsafe requests a browser sent from another site: the

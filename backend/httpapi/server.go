@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 
 	"headway/api"
 	"headway/backend/app"
+	"headway/backend/audit"
 	"headway/backend/auth"
 	"headway/backend/config"
 	"headway/backend/dns"
@@ -43,6 +45,7 @@ type Deps struct {
 	Version  string
 	DB       Database
 	Services *app.Services
+	Audit    *audit.Recorder
 	Contract []byte  // openapi.yaml as written
 	SPA      fs.FS   // the built frontend, index.html at its root
 	Metrics  Metrics // nil when metrics are off
@@ -71,6 +74,7 @@ type server struct {
 	dns       *dns.Service
 	oidc      *oidc.Provider
 	metrics   Metrics
+	audit     *audit.Recorder
 	// origin is scheme://host of server.base_url, the only Origin accepted on unsafe requests.
 	origin        string
 	loginErrorKey []byte
@@ -88,6 +92,13 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	audits, err := operationAudits(spec)
+	if err != nil {
+		return nil, err
+	}
+	if d.Audit == nil {
+		return nil, errors.New("an audit recorder is required")
+	}
 	app, err := newSPA(d.SPA)
 	if err != nil {
 		return nil, fmt.Errorf("load web interface: %w", err)
@@ -101,7 +112,7 @@ func New(d Deps) (http.Handler, error) {
 		auth: d.Services.Auth, identity: d.Services.Identity, tailnet: d.Services.Tailnet, machines: d.Services.Machines,
 		keys: d.Services.Keys, policy: d.Services.Policy, dns: d.Services.DNS, oidc: d.Services.OIDC,
 		origin: originOf(d.Config.Server.BaseURL), loginErrorKey: loginErrorKey,
-		metrics: d.Metrics,
+		metrics: d.Metrics, audit: d.Audit,
 	}
 
 	e := echo.New()
@@ -139,7 +150,7 @@ func New(d Deps) (http.Handler, error) {
 	// Group middleware would make echo answer unknown methods with 404, so
 	// identification and authorization run as strict middleware instead.
 	apiGroup := e.Group("/admin/api/v1")
-	api.RegisterHandlers(apiGroup, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{s.authorize(caps)}))
+	api.RegisterHandlers(apiGroup, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{s.authorize(caps, audits)}))
 	// Unknown API paths answer in the error shape rather than falling through to the SPA.
 	e.Any("/admin/api/*", unmatchedAPIRoute(e))
 

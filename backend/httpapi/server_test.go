@@ -15,6 +15,7 @@ import (
 
 	"headway"
 	"headway/backend/app"
+	"headway/backend/audit"
 	"headway/backend/config"
 	"headway/backend/headscale/hstest"
 	"headway/backend/store/storetest"
@@ -64,6 +65,7 @@ func startServer(t *testing.T) *testServer {
 		Version:  "1.2.3-test",
 		DB:       db,
 		Services: services,
+		Audit:    audit.NewRecorder(db, logger),
 		Contract: headway.OpenAPI,
 		SPA:      testSPA,
 	})

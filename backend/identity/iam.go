@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 	"headway/backend/rbac"
 	"headway/backend/store"
@@ -40,7 +41,7 @@ func (s *Service) ListConsoleUsers(ctx context.Context) ([]store.ConsoleUser, er
 // An unknown target is ErrConsoleUserNotFound.
 func (s *Service) UpdateConsoleUser(ctx context.Context, a Actor, targetID int64, role *rbac.Role, pinned *bool) (store.ConsoleUser, error) {
 	var out store.ConsoleUser
-	err := s.store.InTx(ctx, func(q *store.Queries) error {
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
 		target, err := q.LockConsoleUser(ctx, targetID)
 		if err != nil {
 			return consoleUserNotFound(err)
@@ -67,7 +68,11 @@ func (s *Service) UpdateConsoleUser(ctx context.Context, a Actor, targetID int64
 		default:
 			out = target
 		}
-		return consoleUserNotFound(err)
+		if err != nil {
+			return consoleUserNotFound(err)
+		}
+		audit.SetChange(ctx, roleAudit(target), roleAudit(out))
+		return nil
 	})
 	if err != nil {
 		return store.ConsoleUser{}, fmt.Errorf("update console user %d: %w", targetID, err)
@@ -78,7 +83,7 @@ func (s *Service) UpdateConsoleUser(ctx context.Context, a Actor, targetID int64
 // DeleteConsoleUser deletes console user targetID and ends their sessions,
 // when rbac.CanDelete allows it. An unknown target is ErrConsoleUserNotFound.
 func (s *Service) DeleteConsoleUser(ctx context.Context, a Actor, targetID int64) error {
-	err := s.store.InTx(ctx, func(q *store.Queries) error {
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
 		target, err := q.LockConsoleUser(ctx, targetID)
 		if err != nil {
 			return consoleUserNotFound(err)
@@ -86,7 +91,12 @@ func (s *Service) DeleteConsoleUser(ctx context.Context, a Actor, targetID int64
 		if err := rbac.CanDelete(a.Role, a.id(), formatID(targetID), rbac.Role(target.Role)); err != nil {
 			return err
 		}
-		return consoleUserNotFound(q.DeleteConsoleUser(ctx, targetID))
+		if err := q.DeleteConsoleUser(ctx, targetID); err != nil {
+			return consoleUserNotFound(err)
+		}
+		audit.SetChange(ctx, map[string]any{"email": target.Email, "name": target.Name, "role": target.Role,
+			"headscaleUserId": target.HeadscaleUserID}, nil)
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("delete console user %d: %w", targetID, err)
@@ -103,16 +113,22 @@ func (s *Service) TransferOwnership(ctx context.Context, a Actor, targetID int64
 		return store.ConsoleUser{}, fmt.Errorf("transfer ownership to %d: %w", targetID, err)
 	}
 	var out store.ConsoleUser
-	err := s.store.InTx(ctx, func(q *store.Queries) error {
-		if _, err := q.LockConsoleUser(ctx, targetID); err != nil {
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		target, err := q.LockConsoleUser(ctx, targetID)
+		if err != nil {
 			return consoleUserNotFound(err)
 		}
-		var err error
 		out, err = q.TransferOwnership(ctx, a.ConsoleUserID, targetID, s.now())
 		if errors.Is(err, store.ErrConflict) {
 			return fmt.Errorf("%w: %w", rbac.ErrOwnerOnly, err) // no longer the owner
 		}
-		return consoleUserNotFound(err)
+		if err != nil {
+			return consoleUserNotFound(err)
+		}
+		// The actor, the owner until now, is the event's actor; the target
+		// is the new owner.
+		audit.SetChange(ctx, roleAudit(target), roleAudit(out))
+		return nil
 	})
 	if err != nil {
 		return store.ConsoleUser{}, fmt.Errorf("transfer ownership to %d: %w", targetID, err)
@@ -135,7 +151,18 @@ func (s *Service) Link(ctx context.Context, a Actor, targetID int64, hsUserID st
 	if hsUserID == "" || findUser(users, hsUserID) == nil {
 		return store.ConsoleUser{}, fmt.Errorf("link console user %d to %q: %w", targetID, hsUserID, ErrHeadscaleUserNotFound)
 	}
-	u, err := s.store.LinkConsoleUser(ctx, targetID, hsUserID, s.now())
+	var u store.ConsoleUser
+	err = audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		before, err := q.LockConsoleUser(ctx, targetID)
+		if err != nil {
+			return err
+		}
+		if u, err = q.LinkConsoleUser(ctx, targetID, hsUserID, s.now()); err != nil {
+			return err
+		}
+		audit.SetChange(ctx, linkAudit(before), linkAudit(u))
+		return nil
+	})
 	if errors.Is(err, store.ErrConflict) {
 		err = fmt.Errorf("%w: %w", ErrHeadscaleUserClaimed, err)
 	}
@@ -152,11 +179,32 @@ func (s *Service) Unlink(ctx context.Context, a Actor, targetID int64) (store.Co
 	if err := rbac.CanLink(a.Role); err != nil {
 		return store.ConsoleUser{}, fmt.Errorf("unlink console user %d: %w", targetID, err)
 	}
-	u, err := s.store.UnlinkConsoleUser(ctx, targetID, s.now())
+	var u store.ConsoleUser
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		before, err := q.LockConsoleUser(ctx, targetID)
+		if err != nil {
+			return err
+		}
+		if u, err = q.UnlinkConsoleUser(ctx, targetID, s.now()); err != nil {
+			return err
+		}
+		audit.SetChange(ctx, linkAudit(before), linkAudit(u))
+		return nil
+	})
 	if err != nil {
 		return store.ConsoleUser{}, fmt.Errorf("unlink console user %d: %w", targetID, consoleUserNotFound(err))
 	}
 	return u, nil
+}
+
+// roleAudit is what the audit trail keeps of a console user's role.
+func roleAudit(u store.ConsoleUser) map[string]any {
+	return map[string]any{"role": u.Role, "rolePinned": u.RolePinned}
+}
+
+// linkAudit is what the audit trail keeps of a console user's link.
+func linkAudit(u store.ConsoleUser) map[string]any {
+	return map[string]any{"headscaleUserId": u.HeadscaleUserID}
 }
 
 // HeadscaleUsers returns every Headscale user by name, with its node count

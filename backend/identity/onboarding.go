@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 	"headway/backend/rbac"
 	"headway/backend/store"
@@ -57,6 +58,7 @@ func (s *Service) Onboarding(ctx context.Context, u store.ConsoleUser) (Onboardi
 // Refusals: ErrAlreadyLinked, ErrHeadscaleUserNotFound,
 // ErrHeadscaleUserNotLocal (it has a provider), ErrHeadscaleUserClaimed.
 func (s *Service) LinkSelf(ctx context.Context, u store.ConsoleUser, hsUserID string) (Onboarding, error) {
+	audit.SetTarget(ctx, "", formatID(u.ID))
 	users, err := s.hs.ListUsers(ctx)
 	if err != nil {
 		return Onboarding{}, fmt.Errorf("link console user %d: %w", u.ID, err)
@@ -75,7 +77,15 @@ func (s *Service) LinkSelf(ctx context.Context, u store.ConsoleUser, hsUserID st
 	case h.Provider != "":
 		return Onboarding{}, fmt.Errorf("link console user %d to %s (provider %q): %w", u.ID, hsUserID, h.Provider, ErrHeadscaleUserNotLocal)
 	}
-	linked, err := s.store.LinkUnlinkedConsoleUser(ctx, u.ID, hsUserID, s.now())
+	var linked store.ConsoleUser
+	err = audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		var err error
+		if linked, err = q.LinkUnlinkedConsoleUser(ctx, u.ID, hsUserID, s.now()); err != nil {
+			return err
+		}
+		audit.SetChange(ctx, linkAudit(u), linkAudit(linked))
+		return nil
+	})
 	if errors.Is(err, store.ErrConflict) {
 		// Either this user was linked meanwhile or someone else holds hsUserID.
 		fresh, gerr := s.store.GetConsoleUser(ctx, u.ID)
@@ -98,7 +108,16 @@ func (s *Service) LinkSelf(ctx context.Context, u store.ConsoleUser, hsUserID st
 // CompleteOnboarding records that console user u finished or skipped
 // onboarding, and returns it (step StepDone).
 func (s *Service) CompleteOnboarding(ctx context.Context, u store.ConsoleUser) (Onboarding, error) {
-	done, err := s.store.SetOnboardingDone(ctx, u.ID, s.now())
+	audit.SetTarget(ctx, "", formatID(u.ID))
+	var done store.ConsoleUser
+	err := audit.InTx(ctx, s.store, func(q *store.Queries) error {
+		var err error
+		if done, err = q.SetOnboardingDone(ctx, u.ID, s.now()); err != nil {
+			return err
+		}
+		audit.SetChange(ctx, map[string]any{"onboardingDone": u.OnboardingDone}, map[string]any{"onboardingDone": true})
+		return nil
+	})
 	if err != nil {
 		return Onboarding{}, fmt.Errorf("complete onboarding of console user %d: %w", u.ID, consoleUserNotFound(err))
 	}
@@ -126,6 +145,9 @@ func (s *Service) CreateOwnPreAuthKey(ctx context.Context, u store.ConsoleUser) 
 	if err != nil {
 		return headscale.PreAuthKey{}, fmt.Errorf("create own pre-auth key of console user %d: %w", u.ID, err)
 	}
+	audit.SetTarget(ctx, "", key.ID)
+	audit.SetChange(ctx, nil, map[string]any{"user": u.HeadscaleUserID, "expiration": key.Expiration,
+		"reusable": key.Reusable, "ephemeral": key.Ephemeral})
 	return key, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 )
 
@@ -62,6 +63,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, expiration, now time.Time) (
 	if err != nil {
 		return "", time.Time{}, headscaleFailure("create api key", err, nil)
 	}
+	prefix := listedPrefix(key)
+	audit.SetTarget(ctx, "", prefix)
+	audit.SetChange(ctx, nil, map[string]any{"prefix": prefix, "expiration": expiration})
 	return key, expiration, nil
 }
 
@@ -70,6 +74,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, expiration, now time.Time) (
 // or bare. Headway's own key is refused (own_api_key); an unknown prefix is
 // apikey_not_found.
 func (s *Service) ExpireAPIKey(ctx context.Context, prefix string) error {
+	audit.SetTarget(ctx, "", listedPrefix(prefix))
 	if s.isOwn(prefix) {
 		return ErrOwnAPIKey
 	}
@@ -78,6 +83,7 @@ func (s *Service) ExpireAPIKey(ctx context.Context, prefix string) error {
 
 // DeleteAPIKey deletes the API key with this prefix; as for ExpireAPIKey.
 func (s *Service) DeleteAPIKey(ctx context.Context, prefix string) error {
+	audit.SetTarget(ctx, "", listedPrefix(prefix))
 	if s.isOwn(prefix) {
 		return ErrOwnAPIKey
 	}
@@ -112,6 +118,21 @@ func storedPrefix(prefix string) string {
 	}
 	return strings.TrimSuffix(p, "***")
 }
+
+// listedPrefix returns an API key's prefix as ListAPIKeys shows it
+// ("hskey-api-XXXXXXXXXXXX-***", legacy "XXXXXXX***"), from the key itself
+// or any form ExpireAPIKey accepts: never more of a key than that.
+func listedPrefix(key string) string {
+	p := storedPrefix(audit.Mask(key))
+	if len(p) == newKeyPrefixLen {
+		return "hskey-api-" + p + "-***"
+	}
+	return p + "***"
+}
+
+// newKeyPrefixLen is the length of the stored prefix of a current
+// (hskey-api-…) key; legacy keys have shorter ones.
+const newKeyPrefixLen = 12
 
 // OwnKeyExpiry returns when Headway's own API key expires, as Headscale
 // lists it; known is false when Headway's key is not among the listed keys,

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 )
 
@@ -184,6 +185,9 @@ func (s *Service) CreatePreAuthKey(ctx context.Context, c Caller, k NewPreAuthKe
 		}
 		return headscale.PreAuthKey{}, headscaleFailure(op, err, ErrHeadscaleUserNotFound)
 	}
+	audit.SetTarget(ctx, "", key.ID)
+	audit.SetChange(ctx, nil, map[string]any{"user": key.UserID, "aclTags": key.ACLTags, "expiration": key.Expiration,
+		"reusable": key.Reusable, "ephemeral": key.Ephemeral})
 	return s.withUserName(key), nil
 }
 

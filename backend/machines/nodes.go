@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 )
 
@@ -42,9 +43,11 @@ func (s *Service) nodeFailure(op, id string, err error) error {
 // Rename sets machine id's given name, its MagicDNS name. name must be a DNS
 // label as Headscale checks it; the case is kept.
 func (s *Service) Rename(ctx context.Context, c Caller, id, name string) (headscale.Node, error) {
-	if _, err := s.machine(c, id); err != nil {
+	old, err := s.machine(c, id)
+	if err != nil {
 		return headscale.Node{}, err
 	}
+	audit.SetChange(ctx, map[string]any{"givenName": old.GivenName}, map[string]any{"givenName": name})
 	if !validMachineName(name) {
 		return headscale.Node{}, ErrMachineNameInvalid.With(fmt.Errorf("rename node %s: %q is not a DNS label", id, name))
 	}
@@ -78,9 +81,11 @@ func (s *Service) Rename(ctx context.Context, c Caller, id, name string) (headsc
 // Expire sets machine id's key expiry: to at, or to now when at is nil; with
 // disable, the key never expires (at must then be nil).
 func (s *Service) Expire(ctx context.Context, c Caller, id string, at *time.Time, disable bool) (headscale.Node, error) {
-	if _, err := s.machine(c, id); err != nil {
+	old, err := s.machine(c, id)
+	if err != nil {
 		return headscale.Node{}, err
 	}
+	audit.SetChange(ctx, map[string]any{"expiry": old.Expiry}, map[string]any{"expiry": at, "disableExpiry": disable})
 	if at != nil && disable {
 		return headscale.Node{}, ErrExpiryInvalid.With(nil)
 	}
@@ -88,15 +93,18 @@ func (s *Service) Expire(ctx context.Context, c Caller, id string, at *time.Time
 	if err != nil {
 		return headscale.Node{}, s.nodeFailure("expire node "+id, id, err)
 	}
+	audit.SetChange(ctx, map[string]any{"expiry": old.Expiry}, map[string]any{"expiry": n.Expiry})
 	s.snap.PutNode(n)
 	return n, nil
 }
 
 // Delete deletes machine id from Headscale.
 func (s *Service) Delete(ctx context.Context, c Caller, id string) error {
-	if _, err := s.machine(c, id); err != nil {
+	old, err := s.machine(c, id)
+	if err != nil {
 		return err
 	}
+	audit.SetChange(ctx, map[string]any{"name": old.Name, "givenName": old.GivenName, "user": old.UserID, "tags": old.Tags}, nil)
 	if err := s.hs.DeleteNode(ctx, id); err != nil {
 		return s.nodeFailure("delete node "+id, id, err)
 	}
@@ -109,9 +117,11 @@ func (s *Service) Delete(ctx context.Context, c Caller, id string) error {
 // user's machine makes it a tagged machine for good: its tags own it, and
 // they can be changed but not all removed.
 func (s *Service) SetTags(ctx context.Context, c Caller, id string, tags []string) (headscale.Node, error) {
-	if _, err := s.machine(c, id); err != nil {
+	old, err := s.machine(c, id)
+	if err != nil {
 		return headscale.Node{}, err
 	}
+	audit.SetChange(ctx, map[string]any{"tags": old.Tags}, map[string]any{"tags": tags})
 	if len(tags) == 0 {
 		e := ErrTagInvalid.With(nil)
 		e.Message = "Give at least one tag."
@@ -142,6 +152,7 @@ func (s *Service) SetTags(ctx context.Context, c Caller, id string, tags []strin
 	if err != nil {
 		return headscale.Node{}, s.nodeFailure("set tags of node "+id, id, err)
 	}
+	audit.SetChange(ctx, map[string]any{"tags": old.Tags}, map[string]any{"tags": n.Tags})
 	s.snap.PutNode(n)
 	return n, nil
 }
@@ -150,9 +161,11 @@ func (s *Service) SetTags(ctx context.Context, c Caller, id string, tags []strin
 // without host bits); an empty list removes them all. Either exit route
 // (0.0.0.0/0, ::/0) approves both.
 func (s *Service) SetRoutes(ctx context.Context, c Caller, id string, routes []string) (headscale.Node, error) {
-	if _, err := s.machine(c, id); err != nil {
+	old, err := s.machine(c, id)
+	if err != nil {
 		return headscale.Node{}, err
 	}
+	audit.SetChange(ctx, routesAudit(old.ApprovedRoutes), routesAudit(routes))
 	prefixes := make([]string, 0, len(routes))
 	for _, r := range routes {
 		p, err := parseRoute(r)
@@ -166,7 +179,7 @@ func (s *Service) SetRoutes(ctx context.Context, c Caller, id string, routes []s
 		}
 		prefixes = append(prefixes, p.String())
 	}
-	return s.approveRoutes(ctx, id, prefixes)
+	return s.approveRoutes(ctx, id, old.ApprovedRoutes, prefixes)
 }
 
 // SetExitNode approves (enabled) or removes both exit routes of machine id,
@@ -188,10 +201,12 @@ func (s *Service) SetExitNode(ctx context.Context, c Caller, id string, enabled 
 	if enabled {
 		routes = append(routes, exitRoutes...)
 	}
-	return s.approveRoutes(ctx, id, routes)
+	return s.approveRoutes(ctx, id, n.ApprovedRoutes, routes)
 }
 
-func (s *Service) approveRoutes(ctx context.Context, id string, routes []string) (headscale.Node, error) {
+// approveRoutes replaces node id's approved routes, before, with routes.
+func (s *Service) approveRoutes(ctx context.Context, id string, before, routes []string) (headscale.Node, error) {
+	audit.SetChange(ctx, routesAudit(before), routesAudit(routes))
 	n, err := s.hs.ApproveRoutes(ctx, id, routes)
 	if errors.Is(err, headscale.ErrInvalid) {
 		e := ErrRouteInvalid.With(err)
@@ -203,8 +218,17 @@ func (s *Service) approveRoutes(ctx context.Context, id string, routes []string)
 	if err != nil {
 		return headscale.Node{}, s.nodeFailure("approve routes of node "+id, id, err)
 	}
+	audit.SetChange(ctx, routesAudit(before), routesAudit(n.ApprovedRoutes))
 	s.snap.PutNode(n)
 	return n, nil
+}
+
+// routesAudit is what the audit trail keeps of a machine's routes.
+func routesAudit(approved []string) map[string]any {
+	if approved == nil {
+		approved = []string{}
+	}
+	return map[string]any{"approvedRoutes": approved}
 }
 
 // Register completes a pending registration (the id a machine showed,
@@ -228,6 +252,8 @@ func (s *Service) Register(ctx context.Context, userID, registrationID string) (
 	case err != nil:
 		return headscale.Node{}, headscaleFailure("register node", err, nil)
 	}
+	audit.SetTarget(ctx, "", n.ID)
+	audit.SetChange(ctx, nil, map[string]any{"name": n.Name, "givenName": n.GivenName, "user": u.ID})
 	s.snap.PutNode(n)
 	return n, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 )
 
@@ -18,6 +19,7 @@ func (s *Service) CreateUser(ctx context.Context, name, displayName, email strin
 	if err := nameFree(s.snap.Snapshot(), name, ""); err != nil {
 		return headscale.User{}, err
 	}
+	audit.SetChange(ctx, nil, map[string]any{"name": name, "displayName": displayName, "email": email})
 	u, err := s.hs.CreateUser(ctx, name, displayName, email)
 	switch {
 	case errors.Is(err, headscale.ErrConflict):
@@ -27,6 +29,7 @@ func (s *Service) CreateUser(ctx context.Context, name, displayName, email strin
 	case err != nil:
 		return headscale.User{}, headscaleFailure("create user", err, nil)
 	}
+	audit.SetTarget(ctx, "", u.ID)
 	s.snap.PutUser(u)
 	return u, nil
 }
@@ -49,6 +52,7 @@ func (s *Service) RenameUser(ctx context.Context, id, name string) (headscale.Us
 	if err := nameFree(view, name, id); err != nil {
 		return headscale.User{}, err
 	}
+	audit.SetChange(ctx, map[string]any{"name": old.Name}, map[string]any{"name": name})
 	u, err := s.hs.RenameUser(ctx, id, name)
 	switch {
 	case errors.Is(err, headscale.ErrConflict):
@@ -74,9 +78,11 @@ func (s *Service) RenameUser(ctx context.Context, id, name string) (headscale.Us
 // DeleteUser deletes Headscale user id, who must have no machines left.
 func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	view := s.snap.Snapshot()
-	if _, ok := view.User(id); !ok {
+	old, ok := view.User(id)
+	if !ok {
 		return ErrHeadscaleUserNotFound.With(nil)
 	}
+	audit.SetChange(ctx, map[string]any{"name": old.Name, "displayName": old.DisplayName, "email": old.Email}, nil)
 	if n := len(view.NodesOfUser(id)); n > 0 {
 		return userHasMachines(n, nil)
 	}

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"headway/backend/audit"
 	"headway/backend/headscale"
 )
 
@@ -216,6 +217,9 @@ func (s *Service) Save(ctx context.Context, text, baseVersion string) (Document,
 	if text == cur.Text {
 		return cur, nil
 	}
+	// Recorded before Headscale is asked, so that a refused change shows too.
+	audit.SetChange(ctx, map[string]any{"version": cur.Version}, map[string]any{"version": Version(text)})
+	audit.SetDiff(ctx, "policy.hujson", cur.Text, text)
 	if err := s.hs.CheckPolicy(ctx, text); err != nil {
 		return Document{}, s.saveFailure(err)
 	}

@@ -212,17 +212,19 @@ func (q *Queries) DeleteSession(ctx context.Context, id int64) (Session, error) 
 }
 
 // DeleteSessionOfConsoleUser deletes session id if it belongs to the console
-// user; ErrNotFound otherwise, whether or not the id exists.
-func (q *Queries) DeleteSessionOfConsoleUser(ctx context.Context, id, consoleUserID int64) error {
-	const sql = `DELETE FROM sessions WHERE id = $1 AND console_user_id = $2`
-	tag, err := q.db.Exec(ctx, sql, id, consoleUserID)
+// user and returns what it held; ErrNotFound otherwise, whether or not the
+// id exists.
+func (q *Queries) DeleteSessionOfConsoleUser(ctx context.Context, id, consoleUserID int64) (Session, error) {
+	const sql = `DELETE FROM sessions WHERE id = $1 AND console_user_id = $2 RETURNING ` + sessionColumns
+	rows, err := q.db.Query(ctx, sql, id, consoleUserID)
 	if err != nil {
-		return fmt.Errorf("store: delete session %d of console user %d: %w", id, consoleUserID, classify(err))
+		return Session{}, fmt.Errorf("store: delete session %d of console user %d: %w", id, consoleUserID, classify(err))
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("store: delete session %d of console user %d: %w", id, consoleUserID, ErrNotFound)
+	s, err := pgx.CollectExactlyOneRow(rows, scanSession)
+	if err != nil {
+		return Session{}, fmt.Errorf("store: delete session %d of console user %d: %w", id, consoleUserID, classify(err))
 	}
-	return nil
+	return s, nil
 }
 
 // DeleteExpiredSessions deletes every session with either expiry at or

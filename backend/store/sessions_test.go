@@ -162,10 +162,10 @@ func TestListAndDeleteSessionsOfConsoleUser(t *testing.T) {
 		t.Errorf("ListLiveSessionsOfConsoleUser(alice) ids (-want +got):\n%s", diff)
 	}
 
-	if err := s.DeleteSessionOfConsoleUser(ctx, b1.ID, alice.ID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.DeleteSessionOfConsoleUser(ctx, b1.ID, alice.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteSessionOfConsoleUser(bob's, alice) error = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteSessionOfConsoleUser(ctx, a1.ID, alice.ID); err != nil {
+	if _, err := s.DeleteSessionOfConsoleUser(ctx, a1.ID, alice.ID); err != nil {
 		t.Errorf("DeleteSessionOfConsoleUser(alice's own) error = %v", err)
 	}
 	if _, err := s.GetSession(ctx, b1.ID); err != nil {

@@ -68,7 +68,7 @@ func TestMigrateFresh(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"console_users", "login_attempts", "schema_migrations", "sessions"}
+	want := []string{"api_tokens", "audit_events", "console_users", "login_attempts", "schema_migrations", "sessions"}
 	if diff := cmp.Diff(want, tables); diff != "" {
 		t.Errorf("tables after Migrate (-want +got):\n%s", diff)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"headway"
 	"headway/backend/app"
+	"headway/backend/audit"
 	"headway/backend/config"
 	"headway/backend/headscale"
 	"headway/backend/httpapi"
@@ -29,6 +30,9 @@ const shutdownGrace = 15 * time.Second
 
 // pruneInterval is how often expired sessions and login attempts are deleted.
 const pruneInterval = 10 * time.Minute
+
+// auditPruneInterval is how often audit events past audit.retention are deleted.
+const auditPruneInterval = time.Hour
 
 func printVersion(stdout io.Writer) error {
 	_, err := fmt.Fprintln(stdout, "headway", version.Version)
@@ -118,6 +122,8 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 	}
 	go services.Auth.RunPruner(ctx, pruneInterval)
 	go services.Tailnet.Run(ctx)
+	recorder := audit.NewRecorder(db, logger)
+	go recorder.RunPruner(ctx, cfg.Audit.Retention, auditPruneInterval)
 	go func() {
 		// The first read of a large tailnet leaves megabytes of garbage (the
 		// answer as decoded, the tables' scratch space). Hand it back to the
@@ -140,6 +146,7 @@ func serve(ctx context.Context, args, environ []string, stderr io.Writer) error 
 		Version:  version.Version,
 		DB:       db,
 		Services: services,
+		Audit:    recorder,
 		Contract: headway.OpenAPI,
 		SPA:      spa,
 		Metrics:  httpMetrics,
