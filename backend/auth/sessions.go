@@ -105,6 +105,9 @@ func (p *Principal) LogValue() slog.Value {
 	if p.User != nil {
 		attrs = append(attrs, slog.Int64("user_id", p.User.ID))
 	}
+	if p.TokenID != "" {
+		attrs = append(attrs, slog.String("token_id", p.TokenID))
+	}
 	if p.APIKeyPrefix != "" {
 		attrs = append(attrs, slog.String("api_key_prefix", p.APIKeyPrefix))
 	}

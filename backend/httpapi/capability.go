@@ -143,7 +143,7 @@ func forbidden(capability string) error {
 
 var (
 	errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: "unauthenticated", Message: "Sign in first.",
-		Hint: "Sign in at /admin/login, or send Authorization: Bearer <Headscale API key>."}
+		Hint: "Sign in at /admin/login, or send Authorization: Bearer <Headway API token (hw_…) or Headscale API key>."}
 	errCSRF = &Error{Status: http.StatusForbidden, Code: "csrf_token_invalid", Message: "The request lacks this session's CSRF token.",
 		Hint: "Send the csrfToken from GET /me in the X-CSRF-Token header."}
 )

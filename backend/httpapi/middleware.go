@@ -67,3 +67,35 @@ func recoverPanics() echo.MiddlewareFunc {
 		},
 	})
 }
+
+// maxRequestIDLen bounds a request id a client sends in X-Request-Id.
+const maxRequestIDLen = 64
+
+// requestID gives every request an id for the log, error answers and audit
+// events. A caller's own X-Request-Id is kept (so that a proxy's id ties its
+// log to ours) only when it is short and plain; anything else is replaced,
+// so no client can write arbitrary text into those records.
+func requestID() echo.MiddlewareFunc {
+	assign := middleware.RequestID()
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withID := assign(next)
+		return func(c echo.Context) error {
+			if id := c.Request().Header.Get(echo.HeaderXRequestID); id != "" && !plainRequestID(id) {
+				c.Request().Header.Del(echo.HeaderXRequestID)
+			}
+			return withID(c)
+		}
+	}
+}
+
+func plainRequestID(id string) bool {
+	if len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}

@@ -122,7 +122,7 @@ func New(d Deps) (http.Handler, error) {
 	// Behind a reverse proxy the client's address comes from X-Forwarded-For,
 	// trusted only when the proxy itself is on a loopback or private address.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
-	e.Use(middleware.RequestID())
+	e.Use(requestID())
 	e.Use(requestMetrics(d.Metrics))
 	e.Use(accessLog(d.Logger))
 	e.Use(recoverPanics())

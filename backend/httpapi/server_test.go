@@ -342,3 +342,35 @@ func TestMachineListCompressedOnceAndDecodable(t *testing.T) {
 		t.Errorf("the gzipped and plain answers differ:\n%s\n%s", unzipped, plain)
 	}
 }
+
+// TestRequestIDFromClient: a caller's short, plain X-Request-Id is kept (a
+// proxy's id then ties its log to ours); anything longer or with other
+// characters is replaced, so no client writes arbitrary text into the log or
+// the audit trail.
+func TestRequestIDFromClient(t *testing.T) {
+	s := startServer(t)
+	for _, tc := range []struct {
+		sent string
+		kept bool
+	}{
+		{"proxy-7f3a_01.2", true},
+		{strings.Repeat("a", 65), false},
+		{"evil\" actor=admin", false},
+		{"zwölf", false},
+	} {
+		req, err := http.NewRequest(http.MethodGet, s.URL+"/admin/api/v1/info", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Request-Id", tc.sent)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		got := resp.Header.Get("X-Request-Id")
+		if (got == tc.sent) != tc.kept || got == "" {
+			t.Errorf("X-Request-Id %q answered with %q, want it kept: %v", tc.sent, got, tc.kept)
+		}
+	}
+}

@@ -776,7 +776,9 @@ export interface paths {
          *     Its role may be no higher than the caller's own (`token_role_too_high`,
          *     403), and it acts with the lesser of that role and its creator's
          *     current role. `expiresAt` must be in the future and at most
-         *     `auth.token_max_age` away (`token_expiry_invalid`, 400). A token cannot
+         *     `auth.token_max_age` away (`token_expiry_invalid`, 400); the name is
+         *     1 to 64 characters without control characters, surrounding spaces
+         *     trimmed (`token_name_invalid`, 400). A token cannot
          *     create tokens (`token_cannot_create_tokens`, 403), nor can a Headscale
          *     API key, which is no console user (`console_user_required`, 403). The
          *     token is in this answer only; Headway keeps its hash.
