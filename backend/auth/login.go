@@ -29,15 +29,21 @@ type LoginAttempt struct {
 	ReturnTo     string
 }
 
-// BeginLogin starts an OIDC sign-in: fresh random state, nonce, PKCE verifier
-// and browser binding (256 bits each), recorded for LoginAttemptTTL with the
-// state and binding kept only as hashes. returnTo is sanitised by SafeReturnTo.
-func (s *Service) BeginLogin(ctx context.Context, returnTo string) (LoginStart, error) {
+// BeginLogin starts an OIDC sign-in: fresh random state, nonce and PKCE
+// verifier (256 bits each), recorded for LoginAttemptTTL with the state and
+// the browser binding kept only as hashes. binding is the browser's binding
+// from an earlier start, if it sent one: it is kept when it has the shape of
+// one, so that sign-ins started in two tabs of one browser both complete;
+// otherwise a fresh one is made. returnTo is sanitised by SafeReturnTo.
+func (s *Service) BeginLogin(ctx context.Context, returnTo, binding string) (LoginStart, error) {
+	if !isRandomToken(binding) {
+		binding = randomToken()
+	}
 	ls := LoginStart{
 		State:          randomToken(),
 		Nonce:          randomToken(),
 		PKCEVerifier:   randomToken(),
-		BrowserBinding: randomToken(),
+		BrowserBinding: binding,
 		ReturnTo:       SafeReturnTo(returnTo),
 	}
 	now := s.now()
@@ -54,6 +60,15 @@ func (s *Service) BeginLogin(ctx context.Context, returnTo string) (LoginStart, 
 		return LoginStart{}, fmt.Errorf("begin login: %w", err)
 	}
 	return ls, nil
+}
+
+// LoginPending reports whether another sign-in this browser started (with
+// the same binding) is still open, so that its binding must be kept.
+func (s *Service) LoginPending(ctx context.Context, binding string) (bool, error) {
+	if binding == "" {
+		return false, nil
+	}
+	return s.store.HasLoginAttempts(ctx, hashToken(binding), s.now())
 }
 
 // ConsumeLogin uses up the login attempt for state: whatever the outcome, no

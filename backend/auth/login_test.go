@@ -72,7 +72,7 @@ func TestLoginRoundTrip(t *testing.T) {
 	f := newService(t, nil)
 	ctx := t.Context()
 
-	ls, err := f.svc.BeginLogin(ctx, "/admin/nodes?tab=all")
+	ls, err := f.svc.BeginLogin(ctx, "/admin/nodes?tab=all", "")
 	if err != nil {
 		t.Fatalf("BeginLogin() error: %v", err)
 	}
@@ -84,7 +84,7 @@ func TestLoginRoundTrip(t *testing.T) {
 	if ls.ReturnTo != "/admin/nodes?tab=all" {
 		t.Errorf("BeginLogin().ReturnTo = %q, want the given path", ls.ReturnTo)
 	}
-	other, err := f.svc.BeginLogin(ctx, "")
+	other, err := f.svc.BeginLogin(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +121,11 @@ func TestLoginOtherBrowser(t *testing.T) {
 	t.Parallel()
 	f := newService(t, nil)
 	ctx := t.Context()
-	victim, err := f.svc.BeginLogin(ctx, "")
+	victim, err := f.svc.BeginLogin(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	attacker, err := f.svc.BeginLogin(ctx, "")
+	attacker, err := f.svc.BeginLogin(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestLoginExpired(t *testing.T) {
 	t.Parallel()
 	f := newService(t, nil)
 	ctx := t.Context()
-	ls, err := f.svc.BeginLogin(ctx, "/admin/x")
+	ls, err := f.svc.BeginLogin(ctx, "/admin/x", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestLoginSanitisesReturnTo(t *testing.T) {
 	t.Parallel()
 	f := newService(t, nil)
 	for _, raw := range []string{"https://evil.example/", "//evil.example", "/admin/%2e%2e/x"} {
-		ls, err := f.svc.BeginLogin(t.Context(), raw)
+		ls, err := f.svc.BeginLogin(t.Context(), raw, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestLoginSanitisesReturnTo(t *testing.T) {
 func TestConsumeLoginRace(t *testing.T) {
 	t.Parallel()
 	f := newService(t, nil)
-	ls, err := f.svc.BeginLogin(t.Context(), "")
+	ls, err := f.svc.BeginLogin(t.Context(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestConsumeLoginRace(t *testing.T) {
 func TestSecretsStayOutOfLogs(t *testing.T) {
 	t.Parallel()
 	f := newService(t, nil)
-	ls, err := f.svc.BeginLogin(t.Context(), "/admin/x")
+	ls, err := f.svc.BeginLogin(t.Context(), "/admin/x", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,5 +229,48 @@ func TestSecretsStayOutOfLogs(t *testing.T) {
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("log line contains a secret: %s", buf.String())
 		}
+	}
+}
+
+// TestLoginBindingKept: a browser that sends its binding back keeps it for
+// its next sign-in (two tabs), anything not shaped like a binding gets a
+// fresh one, and LoginPending tells whether an attempt with it is still open.
+func TestLoginBindingKept(t *testing.T) {
+	t.Parallel()
+	f := newService(t, nil)
+	ctx := t.Context()
+	first, err := f.svc.BeginLogin(ctx, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.svc.BeginLogin(ctx, "", first.BrowserBinding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.BrowserBinding != first.BrowserBinding || second.State == first.State {
+		t.Errorf("a second start with the browser's binding: binding kept %v, same state %v; want the binding kept and a new state",
+			second.BrowserBinding == first.BrowserBinding, second.State == first.State)
+	}
+	for _, forged := range []string{"short", first.BrowserBinding + "x", strings.Repeat("!", 43)} {
+		ls, err := f.svc.BeginLogin(ctx, "", forged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ls.BrowserBinding == forged || len(ls.BrowserBinding) != 43 {
+			t.Errorf("BeginLogin with binding %q kept it (%q), want a fresh one", forged, ls.BrowserBinding)
+		}
+	}
+
+	if _, err := f.svc.ConsumeLogin(ctx, second.State, second.BrowserBinding); err != nil {
+		t.Fatalf("ConsumeLogin(second tab): %v", err)
+	}
+	if pending, err := f.svc.LoginPending(ctx, first.BrowserBinding); err != nil || !pending {
+		t.Errorf("LoginPending with the first tab's attempt open = %v, %v; want true", pending, err)
+	}
+	if _, err := f.svc.ConsumeLogin(ctx, first.State, first.BrowserBinding); err != nil {
+		t.Fatalf("ConsumeLogin(first tab): %v", err)
+	}
+	if pending, err := f.svc.LoginPending(ctx, first.BrowserBinding); err != nil || pending {
+		t.Errorf("LoginPending with no attempt left = %v, %v; want false", pending, err)
 	}
 }

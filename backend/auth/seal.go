@@ -67,6 +67,12 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// isRandomToken reports whether s has the shape of a randomToken.
+func isRandomToken(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
 // hashToken is the form in which tokens, states and bindings are stored.
 func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))

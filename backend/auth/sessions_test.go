@@ -351,12 +351,12 @@ func TestPrune(t *testing.T) {
 	f := newService(t, nil)
 	ctx := t.Context()
 	old := signIn(t, f, alice())
-	if _, err := f.svc.BeginLogin(ctx, ""); err != nil {
+	if _, err := f.svc.BeginLogin(ctx, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	f.clock.Advance(11 * time.Minute) // past the login TTL and the idle timeout
 	fresh := signIn(t, f, bob())
-	live, err := f.svc.BeginLogin(ctx, "")
+	live, err := f.svc.BeginLogin(ctx, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

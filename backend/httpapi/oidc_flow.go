@@ -21,7 +21,11 @@ func (s *server) oidcStart(c echo.Context) error {
 	if s.oidc == nil {
 		return s.loginFailed(c, loginError{Code: oidc.CodeNotConfigured}, "", nil)
 	}
-	start, err := s.auth.BeginLogin(ctx, c.QueryParam("return_to"))
+	binding := ""
+	if cookie, err := c.Cookie(loginCookie); err == nil {
+		binding = cookie.Value // a sign-in started in another tab keeps working
+	}
+	start, err := s.auth.BeginLogin(ctx, c.QueryParam("return_to"), binding)
 	if err != nil {
 		return s.loginFailed(c, loginError{Code: codeSignInFailed}, "", err)
 	}
@@ -89,7 +93,9 @@ func (s *server) oidcCallback(c echo.Context) error {
 		return s.loginFailed(c, loginError{Code: codeLoginCookieMissing}, "", nil)
 	}
 	attempt, err := s.auth.ConsumeLogin(ctx, state, binding.Value)
-	c.SetCookie(s.expiredCookie(loginCookie, loginCookiePath))
+	if pending, perr := s.auth.LoginPending(ctx, binding.Value); perr != nil || !pending {
+		c.SetCookie(s.expiredCookie(loginCookie, loginCookiePath))
+	}
 	switch {
 	case errors.Is(err, auth.ErrLoginAttemptMissing):
 		return s.loginFailed(c, loginError{Code: codeLoginAttemptMissing}, "", nil)

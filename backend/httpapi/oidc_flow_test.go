@@ -148,6 +148,38 @@ func TestOIDCReturnTo(t *testing.T) {
 	}
 }
 
+// TestOIDCTwoTabs: one browser starts signing in from two tabs; both
+// finish, in either order, each to its own page, and the login cookie goes
+// only with the last open attempt.
+func TestOIDCTwoTabs(t *testing.T) {
+	t.Parallel()
+	h := newHeadway(t)
+	p := startIdP(t, h.RedirectURI(), idpOptions{})
+	h.Cfg.OIDC = ssoConfig(p.Issuer)
+	h.start()
+	b := newBrowser(t, h)
+
+	first := b.beginSignIn(h, "/admin/machines")
+	second := b.beginSignIn(h, "/admin/keys")
+	if first.Query().Get("state") == second.Query().Get("state") {
+		t.Fatal("two sign-ins share a state")
+	}
+	r := b.get(b.authorize(h, second, alice.Subject))
+	if r.StatusCode != http.StatusFound || r.location() != "/admin/keys" || r.cookie(sessionCookie) == nil {
+		t.Fatalf("the second tab's callback = %d %q, want 302 /admin/keys with a session", r.StatusCode, r.location())
+	}
+	if c := r.cookie(loginCookie); c != nil && c.MaxAge < 0 {
+		t.Error("the second tab's callback cleared the login cookie while the first tab's sign-in is open")
+	}
+	r = b.get(b.authorize(h, first, alice.Subject))
+	if r.StatusCode != http.StatusFound || r.location() != "/admin/machines" || r.cookie(sessionCookie) == nil {
+		t.Fatalf("the first tab's callback = %d %q, want 302 /admin/machines with a session", r.StatusCode, r.location())
+	}
+	if c := r.cookie(loginCookie); c == nil || c.MaxAge >= 0 {
+		t.Errorf("the last open sign-in's callback did not clear the login cookie: %v", c)
+	}
+}
+
 // TestOIDCAcrossReplicas: the sign-in starts on one Headway and comes back to
 // another on the same database.
 func TestOIDCAcrossReplicas(t *testing.T) {

@@ -76,6 +76,17 @@ func (q *Queries) ConsumeLoginAttempt(ctx context.Context, stateHash []byte) (Lo
 	return a, nil
 }
 
+// HasLoginAttempts reports whether a login attempt bound to the browser
+// binding that hashes to bindingHash is still open at now.
+func (q *Queries) HasLoginAttempts(ctx context.Context, bindingHash []byte, now time.Time) (bool, error) {
+	const sql = `SELECT EXISTS (SELECT 1 FROM login_attempts WHERE browser_binding_hash = $1 AND expires_at > $2)`
+	var open bool
+	if err := q.db.QueryRow(ctx, sql, bindingHash, now).Scan(&open); err != nil {
+		return false, fmt.Errorf("store: has login attempts: %w", classify(err))
+	}
+	return open, nil
+}
+
 // DeleteExpiredLoginAttempts deletes every login attempt that expired at or
 // before now and returns how many there were.
 func (q *Queries) DeleteExpiredLoginAttempts(ctx context.Context, now time.Time) (int64, error) {
