@@ -76,7 +76,7 @@ func Build(ctx context.Context, cfg *config.Config, db *store.Store, logger *slo
 		Identity:  identity.New(identityOptions),
 		Machines:  machines.New(hs, machines.FromTailnet(tn), logger),
 		Keys:      keys.New(hs, keys.FromTailnet(tn), cfg.Headscale.APIKey.Reveal(), logger),
-		Policy:    policy.New(hs, logger),
+		Policy:    policy.New(hs, db, logger),
 		DNS:       dns.New(cfg.Headscale.ConfigPath, cfg.Headscale.RestartCommand, logger),
 		OIDC:      provider,
 	}, nil

@@ -38,7 +38,7 @@ func (f *fakeHeadscale) CheckPolicy(context.Context, string) error { return nil 
 
 func TestGetCache(t *testing.T) {
 	hs := &fakeHeadscale{}
-	s := New(hs, nil)
+	s := New(hs, nil, nil)
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return clock }
 	ctx := t.Context()

@@ -19,6 +19,7 @@ import (
 
 	"headway/backend/audit"
 	"headway/backend/headscale"
+	"headway/backend/store"
 )
 
 // Headscale is the part of *headscale.Client this package calls.
@@ -70,7 +71,8 @@ type Service struct {
 	logger *slog.Logger
 	now    func() time.Time
 
-	saveMu sync.Mutex // serialises Save's read-compare-write
+	saveMu sync.Mutex // serialises Save's read-compare-write in this process
+	lock   Locker     // and across processes; nil for one process alone
 
 	mu       sync.Mutex // guards the fields below
 	cached   Document
@@ -79,12 +81,20 @@ type Service struct {
 	fileMode bool      // Headscale refused a save because its policy is in a file
 }
 
-// New returns a Service calling hs. logger may be nil.
-func New(hs Headscale, logger *slog.Logger) *Service {
+// Locker takes a lock shared by every Headway process on one database
+// (store.Store.Exclusive).
+type Locker interface {
+	Exclusive(ctx context.Context, key int64, fn func(ctx context.Context) error) error
+}
+
+// New returns a Service calling hs. Saves take lock (when not nil) so that
+// replicas do not interleave their read-compare-write either. logger may be
+// nil.
+func New(hs Headscale, lock Locker, logger *slog.Logger) *Service {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{hs: hs, logger: logger, now: time.Now}
+	return &Service{hs: hs, lock: lock, logger: logger, now: time.Now}
 }
 
 // Get returns the current policy, read from Headscale at most every five
@@ -203,7 +213,20 @@ func position(msg string) (line, column int) {
 func (s *Service) Save(ctx context.Context, text, baseVersion string) (Document, error) {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
+	if s.lock == nil {
+		return s.save(ctx, text, baseVersion)
+	}
+	var d Document
+	err := s.lock.Exclusive(ctx, store.LockPolicySave, func(ctx context.Context) error {
+		var err error
+		d, err = s.save(ctx, text, baseVersion)
+		return err
+	})
+	return d, err
+}
 
+// save is Save under its locks.
+func (s *Service) save(ctx context.Context, text, baseVersion string) (Document, error) {
 	cur, err := s.read(ctx)
 	if err != nil {
 		return Document{}, err

@@ -1,14 +1,17 @@
 package policy_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"headway/backend/headscale"
 	"headway/backend/headscale/hstest"
 	"headway/backend/policy"
+	"headway/backend/store/storetest"
 )
 
 const (
@@ -45,7 +48,7 @@ func TestRoundTrip(t *testing.T) {
 	t.Parallel()
 	srv := hstest.Start(t)
 	hs := headscale.New(srv.URL, srv.APIKey)
-	svc := policy.New(hs, nil)
+	svc := policy.New(hs, nil, nil)
 	ctx := t.Context()
 
 	empty, err := svc.Get(ctx)
@@ -93,7 +96,7 @@ func TestRoundTrip(t *testing.T) {
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	srv := hstest.Start(t)
-	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil)
+	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil, nil)
 	tests := []struct {
 		name, text    string
 		want          policy.CheckResult
@@ -119,7 +122,7 @@ func TestConcurrentEdits(t *testing.T) {
 	hs := headscale.New(srv.URL, srv.APIKey)
 	ctx := t.Context()
 	// Two Headway processes (separate caches) editing the same policy.
-	one, two := policy.New(hs, nil), policy.New(hs, nil)
+	one, two := policy.New(hs, nil, nil), policy.New(hs, nil, nil)
 	base, err := one.Save(ctx, allowAll, "")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +159,7 @@ func TestConcurrentEdits(t *testing.T) {
 func TestConcurrentSaves(t *testing.T) {
 	t.Parallel()
 	srv := hstest.Start(t)
-	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil)
+	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil, nil)
 	ctx := t.Context()
 	texts := []string{allowAll, allowAdmins, strings.Replace(allowAll, "Everyone", "All", 1), strings.Replace(allowAdmins, "admins", "ops", 2)}
 	var wg sync.WaitGroup
@@ -183,7 +186,7 @@ func TestFileMode(t *testing.T) {
 	t.Parallel()
 	srv := hstest.Start(t, hstest.WithPolicyFile(allowAll))
 	hs := headscale.New(srv.URL, srv.APIKey)
-	svc := policy.New(hs, nil)
+	svc := policy.New(hs, nil, nil)
 	ctx := t.Context()
 
 	got, err := svc.Get(ctx)
@@ -203,7 +206,7 @@ func TestFileMode(t *testing.T) {
 func TestHeadscaleDown(t *testing.T) {
 	t.Parallel()
 	srv := hstest.Start(t)
-	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil)
+	svc := policy.New(headscale.New(srv.URL, srv.APIKey), nil, nil)
 	srv.Stop()
 	ctx := t.Context()
 	if _, err := svc.Get(ctx); !errors.Is(err, headscale.ErrUnreachable) || !strings.Contains(err.Error(), "headscale_unavailable") {
@@ -214,5 +217,50 @@ func TestHeadscaleDown(t *testing.T) {
 	}
 	if _, err := svc.Save(ctx, allowAll, ""); !errors.Is(err, headscale.ErrUnreachable) {
 		t.Errorf("Save() with Headscale down = %v, want ErrUnreachable", err)
+	}
+}
+
+// slowReads is Headscale answering policy reads slowly: it widens the window
+// between two processes' read and write, where only a shared lock keeps
+// their saves from interleaving.
+type slowReads struct {
+	*headscale.Client
+}
+
+func (s slowReads) GetPolicy(ctx context.Context) (headscale.Policy, error) {
+	p, err := s.Client.GetPolicy(ctx)
+	time.Sleep(150 * time.Millisecond)
+	return p, err
+}
+
+// TestSavesAcrossProcesses: several Headway processes on one database save
+// on the same base version at once; the database's lock lets exactly one
+// through and the others get policy_conflict, however slowly Headscale
+// answers.
+func TestSavesAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	srv := hstest.Start(t)
+	hs := slowReads{headscale.New(srv.URL, srv.APIKey)}
+	db := storetest.New(t)
+	ctx := t.Context()
+	texts := []string{allowAll, allowAdmins, strings.Replace(allowAll, "Everyone", "All", 1), strings.Replace(allowAdmins, "admins", "ops", 2)}
+	var wg sync.WaitGroup
+	errs := make([]error, len(texts))
+	for i, text := range texts {
+		replica := policy.New(hs, db, nil) // a process of its own
+		wg.Go(func() { _, errs[i] = replica.Save(ctx, text, "") })
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, policy.ErrConflict):
+			t.Errorf("Save(%d) error = %v, want nil or policy_conflict", i, err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d saves on the same base version succeeded across processes, want exactly 1", ok)
 	}
 }
