@@ -30,4 +30,3 @@ func (s *Store) Exclusive(ctx context.Context, key int64, fn func(ctx context.Co
 	}
 	return fn(ctx)
 }
-
