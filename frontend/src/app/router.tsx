@@ -1,4 +1,4 @@
-import { Suspense, lazy } from 'react';
+import { type ReactNode, Suspense, lazy } from 'react';
 import type { RouteObject } from 'react-router';
 import { DiagnosticsRoute } from '@/app/routes/diagnostics';
 import { DNSRoute } from '@/app/routes/dns';
@@ -26,6 +26,21 @@ const PolicyRoute = lazy(() => import('@/app/routes/policy').then((m) => ({ defa
 // And the audit log, which few people open.
 const AuditRoute = lazy(() => import('@/app/routes/audit').then((m) => ({ default: m.AuditRoute })));
 
+/** onDemand shows a page loaded on demand, saying what is loading meanwhile. */
+function onDemand(page: ReactNode, loading: string) {
+  return (
+    <Suspense
+      fallback={
+        <p role="status" className="muted">
+          {loading}
+        </p>
+      }
+    >
+      {page}
+    </Suspense>
+  );
+}
+
 /** The SPA is served under /admin/ (trailing slash, so links home land on /admin/). */
 export const basename = '/admin/';
 
@@ -37,20 +52,7 @@ export const routes: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { path: 'login', element: <LoginRoute /> },
-          {
-            path: 'api/docs',
-            element: (
-              <Suspense
-                fallback={
-                  <p role="status" className="muted">
-                    Loading the API reference…
-                  </p>
-                }
-              >
-                <ApiDocsRoute />
-              </Suspense>
-            ),
-          },
+          { path: 'api/docs', element: onDemand(<ApiDocsRoute />, 'Loading the API reference…') },
           {
             element: <RequireSession />,
             children: [
@@ -63,35 +65,9 @@ export const routes: RouteObject[] = [
                   { path: 'machines/:machineId', element: <MachineRoute /> },
                   { path: 'headscale-users', element: <HeadscaleUsersRoute /> },
                   { path: 'keys', element: <KeysRoute /> },
-                  {
-                    path: 'policy',
-                    element: (
-                      <Suspense
-                        fallback={
-                          <p role="status" className="muted">
-                            Loading the policy editor…
-                          </p>
-                        }
-                      >
-                        <PolicyRoute />
-                      </Suspense>
-                    ),
-                  },
+                  { path: 'policy', element: onDemand(<PolicyRoute />, 'Loading the policy editor…') },
                   { path: 'dns', element: <DNSRoute /> },
-                  {
-                    path: 'audit',
-                    element: (
-                      <Suspense
-                        fallback={
-                          <p role="status" className="muted">
-                            Loading the audit log…
-                          </p>
-                        }
-                      >
-                        <AuditRoute />
-                      </Suspense>
-                    ),
-                  },
+                  { path: 'audit', element: onDemand(<AuditRoute />, 'Loading the audit log…') },
                   {
                     path: 'settings',
                     element: <SettingsLayout />,

@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { Modal } from '@/components/ui/modal';
 
 type ConfirmDialogProps = {
   /** Whether the dialog is shown. */
@@ -23,8 +24,8 @@ type ConfirmDialogProps = {
 };
 
 /**
- * ConfirmDialog asks before an action with consequences, in a modal native <dialog>:
- * focus moves to Cancel when it opens and back to where it was when it closes;
+ * ConfirmDialog asks before an action with consequences, in a Modal: focus
+ * moves to Cancel when it opens and back to where it was when it closes;
  * Escape cancels.
  */
 export function ConfirmDialog({
@@ -40,54 +41,36 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const bodyId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || !open) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    cancelRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      // The opener may have gone (a revoked row); then focus stays on the page.
-      if (opener?.isConnected) opener.focus();
-    };
-  }, [open]);
-
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      onCancel={(event) => {
-        // Escape: let React state close the dialog, so focus returns as above.
-        event.preventDefault();
+    <Modal
+      open={open}
+      labelledBy={titleId}
+      describedBy={bodyId}
+      initialFocus={cancelRef}
+      onEscape={() => {
         if (!pending) onCancel();
       }}
     >
-      {open && (
-        <>
-          <h2 id={titleId}>{title}</h2>
-          <div id={bodyId}>{children}</div>
-          {error !== undefined && error !== null && <ErrorAlert title={errorTitle} error={error} />}
-          <div className="dialog__actions">
-            <button ref={cancelRef} type="button" className="button button--secondary" onClick={onCancel} disabled={pending}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className={destructive ? 'button button--danger' : 'button'}
-              onClick={onConfirm} disabled={pending}>
-              {pending ? pendingLabel : confirmLabel}
-            </button>
-          </div>
-        </>
-      )}
-    </dialog>
+      <h2 id={titleId}>{title}</h2>
+      <div id={bodyId}>{children}</div>
+      {error !== undefined && error !== null && <ErrorAlert title={errorTitle} error={error} />}
+      <div className="dialog__actions">
+        <button ref={cancelRef} type="button" className="button button--secondary" onClick={onCancel} disabled={pending}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={destructive ? 'button button--danger' : 'button'}
+          onClick={onConfirm}
+          disabled={pending}
+        >
+          {pending ? pendingLabel : confirmLabel}
+        </button>
+      </div>
+    </Modal>
   );
 }

@@ -1,5 +1,6 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId } from 'react';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { Modal } from '@/components/ui/modal';
 
 type FormDialogProps = {
   open: boolean;
@@ -22,9 +23,9 @@ type FormDialogProps = {
 };
 
 /**
- * FormDialog runs one mutation from a modal native <dialog>: focus moves to
- * the first field when it opens and back to the opener when it closes; Escape
- * cancels; the submit button shows the pending state and blocks resubmission.
+ * FormDialog runs one mutation from a Modal: focus moves to the first field
+ * when it opens and back to the opener when it closes; Escape cancels; the
+ * submit button shows the pending state and blocks resubmission.
  */
 export function FormDialog({
   open,
@@ -40,58 +41,40 @@ export function FormDialog({
   onSubmit,
   onCancel,
 }: FormDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog || !open) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    const first = dialog.querySelector<HTMLElement>('input, select, textarea, button');
-    first?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, [open]);
-
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
+    <Modal
+      open={open}
+      labelledBy={titleId}
+      onEscape={() => {
         if (!pending) onCancel();
       }}
     >
-      {open && (
-        <form
-          className="form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (pending || submitDisabled) return;
-            onSubmit();
-          }}
-        >
-          <h2 id={titleId}>{title}</h2>
-          {children}
-          {error !== undefined && error !== null && <ErrorAlert title={errorTitle} error={error} />}
-          <div className="dialog__actions">
-            <button type="button" className="button button--secondary" onClick={onCancel} disabled={pending}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className={destructive ? 'button button--danger' : 'button'}
-              disabled={pending || submitDisabled}
-            >
-              {pending ? pendingLabel : submitLabel}
-            </button>
-          </div>
-        </form>
-      )}
-    </dialog>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (pending || submitDisabled) return;
+          onSubmit();
+        }}
+      >
+        <h2 id={titleId}>{title}</h2>
+        {children}
+        {error !== undefined && error !== null && <ErrorAlert title={errorTitle} error={error} />}
+        <div className="dialog__actions">
+          <button type="button" className="button button--secondary" onClick={onCancel} disabled={pending}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className={destructive ? 'button button--danger' : 'button'}
+            disabled={pending || submitDisabled}
+          >
+            {pending ? pendingLabel : submitLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { FilterSelect } from '@/components/ui/filter-select';
 import type { AuditFilter } from '@/features/audit/api/list-audit-events';
 import { actionGroups, kinds, knownAction } from '@/features/audit/components/catalog';
 import { fromLocalInput, toLocalInput } from '@/features/audit/components/filter';
@@ -52,51 +53,43 @@ export function AuditFilters({ params, filter, update }: AuditFiltersProps) {
           Email, name, key prefix or token name, exactly
         </p>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-action`}>Action</label>
-        <select
-          id={`${id}-action`}
-          className="input"
-          value={action}
-          onChange={(event) => {
-            update({ action: event.target.value });
-          }}
-        >
-          <option value="">Any action</option>
-          {action !== '' && !knownAction(action) && <option value={action}>{action}</option>}
-          {groups.map((group) => (
-            <optgroup key={group.prefix} label={group.label}>
-              <option value={group.prefix}>Every {group.prefix}* action</option>
-              {group.actions.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-target-type`}>Target type</label>
-        <select
-          id={`${id}-target-type`}
-          className="input"
-          value={targetType}
-          onChange={(event) => {
-            update({ targetType: event.target.value });
-          }}
-        >
-          <option value="">Any target</option>
-          {targetType !== '' && !kinds.some((k) => k.targetType === targetType) && (
-            <option value={targetType}>{targetType}</option>
-          )}
-          {kinds.map((k) => (
-            <option key={k.targetType} value={k.targetType}>
-              {k.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        label="Action"
+        value={action}
+        onChange={(value) => {
+          update({ action: value });
+        }}
+      >
+        <option value="">Any action</option>
+        {action !== '' && !knownAction(action) && <option value={action}>{action}</option>}
+        {groups.map((group) => (
+          <optgroup key={group.prefix} label={group.label}>
+            <option value={group.prefix}>Every {group.prefix}* action</option>
+            {group.actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </optgroup>
+        ))}
+      </FilterSelect>
+      <FilterSelect
+        label="Target type"
+        value={targetType}
+        onChange={(value) => {
+          update({ targetType: value });
+        }}
+      >
+        <option value="">Any target</option>
+        {targetType !== '' && !kinds.some((k) => k.targetType === targetType) && (
+          <option value={targetType}>{targetType}</option>
+        )}
+        {kinds.map((k) => (
+          <option key={k.targetType} value={k.targetType}>
+            {k.label}
+          </option>
+        ))}
+      </FilterSelect>
       <div className="field">
         <label htmlFor={`${id}-target-id`}>Target ID</label>
         <input
@@ -110,22 +103,18 @@ export function AuditFilters({ params, filter, update }: AuditFiltersProps) {
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-result`}>Result</label>
-        <select
-          id={`${id}-result`}
-          className="input"
-          value={filter.result ?? ''}
-          onChange={(event) => {
-            update({ result: event.target.value });
-          }}
-        >
-          <option value="">Any result</option>
-          <option value="ok">Succeeded</option>
-          <option value="denied">Denied</option>
-          <option value="failed">Failed</option>
-        </select>
-      </div>
+      <FilterSelect
+        label="Result"
+        value={filter.result ?? ''}
+        onChange={(value) => {
+          update({ result: value });
+        }}
+      >
+        <option value="">Any result</option>
+        <option value="ok">Succeeded</option>
+        <option value="denied">Denied</option>
+        <option value="failed">Failed</option>
+      </FilterSelect>
       <div className="field">
         <label htmlFor={`${id}-since`}>From</label>
         <input

@@ -2,16 +2,22 @@ import { useId, useState } from 'react';
 import { CodeBlock } from '@/components/ui/copy-button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { ExpiryField } from '@/components/ui/expiry-field';
+import { splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { StatusText } from '@/components/ui/status-text';
 import { type NewAPIKey, useCreateAPIKey } from '@/features/keys/api/create-api-key';
 import { useDeleteAPIKey } from '@/features/keys/api/delete-api-key';
 import { useExpireAPIKey } from '@/features/keys/api/expire-api-key';
 import { type APIKey, useAPIKeys } from '@/features/keys/api/list-api-keys';
-import { splitError } from '@/features/keys/components/field-error';
-import { ExpiryField } from '@/features/keys/components/expiry-field';
 import { NewKeyPanel } from '@/features/keys/components/new-key-panel';
-import { apiKeyPresets, expirationFrom, formatTime } from '@/features/keys/components/rules';
+import {
+  apiKeyPresets,
+  customDateHelp,
+  customDateProblem,
+  expirationFrom,
+  formatTime,
+} from '@/features/keys/components/rules';
 
 /** Why Headway's own key cannot be expired or deleted here. */
 export const ownKeyReason =
@@ -218,7 +224,8 @@ function CreateAPIKeyDialog({ onClose, onCreated }: { onClose: () => void; onCre
         customDate={customDate}
         onChoice={setExpiry}
         onCustomDate={setCustomDate}
-        invalid={tried && expiration === undefined}
+        dateHelp={customDateHelp}
+        problem={tried && expiration === undefined ? customDateProblem : undefined}
         serverError={field}
       />
     </FormDialog>

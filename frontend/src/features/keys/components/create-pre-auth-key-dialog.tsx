@@ -1,11 +1,18 @@
 import { useId, useState } from 'react';
+import { ExpiryField } from '@/components/ui/expiry-field';
+import { FieldError, splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { useCreatePreAuthKey } from '@/features/keys/api/create-pre-auth-key';
 import type { PreAuthKey } from '@/features/keys/api/list-pre-auth-keys';
-import { FieldError, splitError } from '@/features/keys/components/field-error';
 import type { UserOption } from '@/features/keys/components/keys-page';
-import { ExpiryField } from '@/features/keys/components/expiry-field';
-import { expirationFrom, parseTags, preAuthKeyPresets, validTag } from '@/features/keys/components/rules';
+import {
+  customDateHelp,
+  customDateProblem,
+  expirationFrom,
+  parseTags,
+  preAuthKeyPresets,
+  validTag,
+} from '@/features/keys/components/rules';
 
 /** The user select's value for a key without a user. */
 const tagOnly = 'tag-only';
@@ -146,7 +153,8 @@ export function CreatePreAuthKeyDialog({
         customDate={customDate}
         onChoice={setExpiry}
         onCustomDate={setCustomDate}
-        invalid={tried && expiration === undefined}
+        dateHelp={customDateHelp}
+        problem={tried && expiration === undefined ? customDateProblem : undefined}
         serverError={expiryError}
       />
 

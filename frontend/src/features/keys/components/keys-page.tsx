@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { CodeBlock } from '@/components/ui/copy-button';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { StatusText } from '@/components/ui/status-text';
 import type { PreAuthKey, PreAuthKeyFilter } from '@/features/keys/api/list-pre-auth-keys';
 import { usePreAuthKeys } from '@/features/keys/api/list-pre-auth-keys';
@@ -241,7 +242,6 @@ type FiltersProps = {
 };
 
 function PreAuthKeyFilters({ params, users, update }: FiltersProps) {
-  const id = useId();
   const check = (name: string, label: string) => (
     <label>
       <input
@@ -257,41 +257,33 @@ function PreAuthKeyFilters({ params, users, update }: FiltersProps) {
   return (
     <div role="search" className="filters" aria-label="Filter pre-auth keys">
       {users && (
-        <div className="field">
-          <label htmlFor={`${id}-user`}>User</label>
-          <select
-            id={`${id}-user`}
-            className="input"
-            value={params.get('user') ?? ''}
-            onChange={(event) => {
-              update('user', event.target.value);
-            }}
-          >
-            <option value="">Any user</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      <div className="field">
-        <label htmlFor={`${id}-state`}>State</label>
-        <select
-          id={`${id}-state`}
-          className="input"
-          value={params.get('state') ?? ''}
-          onChange={(event) => {
-            update('state', event.target.value);
+        <FilterSelect
+          label="User"
+          value={params.get('user') ?? ''}
+          onChange={(value) => {
+            update('user', value);
           }}
         >
-          <option value="">Any state</option>
-          <option value="active">Active</option>
-          <option value="used">Used</option>
-          <option value="expired">Expired</option>
-        </select>
-      </div>
+          <option value="">Any user</option>
+          {users.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </FilterSelect>
+      )}
+      <FilterSelect
+        label="State"
+        value={params.get('state') ?? ''}
+        onChange={(value) => {
+          update('state', value);
+        }}
+      >
+        <option value="">Any state</option>
+        <option value="active">Active</option>
+        <option value="used">Used</option>
+        <option value="expired">Expired</option>
+      </FilterSelect>
       <div className="filters__checks">
         {check('tagOnly', 'Tag-only')}
         {check('reusable', 'Reusable')}

@@ -17,6 +17,12 @@ export const apiKeyPresets: readonly ExpiryPreset[] = [
   { value: '365d', label: '365 days', hours: 24 * 365 },
 ];
 
+/** The custom date's help, in every key's expiry field. */
+export const customDateHelp = 'The key expires at the end of that day, your time.';
+
+/** What is wrong when expirationFrom finds no expiration. */
+export const customDateProblem = 'Choose a date in the future.';
+
 /**
  * expirationFrom turns a preset (or "custom" with a yyyy-mm-dd date, read as
  * the end of that day in the viewer's time zone) into an RFC 3339 time, or

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { CodeBlock } from '@/components/ui/copy-button';
 import { ErrorAlert } from '@/components/ui/error-alert';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { type Machine, type MachineFilter, useMachines } from '@/features/machines/api/list-machines';
 import { DataAge } from '@/features/machines/components/data-age';
 import { MachineBadges, ownerName } from '@/features/machines/components/machine-badges';
@@ -263,41 +264,33 @@ function Filters({ params, users, update }: FiltersProps) {
           }}
         />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select
-          id={`${id}-status`}
-          className="input"
-          value={params.get('status') ?? ''}
-          onChange={(event) => {
-            update({ status: event.target.value });
-          }}
-        >
-          <option value="">Any status</option>
-          <option value="online">Online</option>
-          <option value="offline">Offline</option>
-          <option value="expired">Expired</option>
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-user`}>User</label>
-        <select
-          id={`${id}-user`}
-          className="input"
-          value={user}
-          onChange={(event) => {
-            update({ user: event.target.value });
-          }}
-        >
-          <option value="">Any user</option>
-          {user !== '' && !knownUser && <option value={user}>{users ? 'Unknown user' : 'Loading…'}</option>}
-          {users?.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect
+        label="Status"
+        value={params.get('status') ?? ''}
+        onChange={(value) => {
+          update({ status: value });
+        }}
+      >
+        <option value="">Any status</option>
+        <option value="online">Online</option>
+        <option value="offline">Offline</option>
+        <option value="expired">Expired</option>
+      </FilterSelect>
+      <FilterSelect
+        label="User"
+        value={user}
+        onChange={(value) => {
+          update({ user: value });
+        }}
+      >
+        <option value="">Any user</option>
+        {user !== '' && !knownUser && <option value={user}>{users ? 'Unknown user' : 'Loading…'}</option>}
+        {users?.map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.name}
+          </option>
+        ))}
+      </FilterSelect>
       <div className="field">
         <label htmlFor={`${id}-tag`}>Tag</label>
         <input

@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
+import { FieldError, splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import type { Machine } from '@/features/machines/api/list-machines';
 import { useRegisterMachine } from '@/features/machines/api/register-machine';
-import { FieldError, splitError } from '@/features/machines/components/field-error';
 import type { UserOption } from '@/features/machines/components/machines-page';
 import { registrationIdFrom } from '@/features/machines/components/rules';
 

@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
+import { FieldError, splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import type { Machine } from '@/features/machines/api/list-machines';
 import { useRenameMachine } from '@/features/machines/api/rename-machine';
-import { FieldError, splitError } from '@/features/machines/components/field-error';
 import { machineNameRule, validMachineName } from '@/features/machines/components/rules';
 
 /**

@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
+import { FieldError, splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import type { Machine } from '@/features/machines/api/list-machines';
 import { useSetMachineTags } from '@/features/machines/api/set-machine-tags';
-import { FieldError, splitError } from '@/features/machines/components/field-error';
 import { parseTags, validTag } from '@/features/machines/components/rules';
 
 /** SetTagsDialog replaces a machine's ACL tags. */

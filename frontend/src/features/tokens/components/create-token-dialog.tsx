@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
+import { ExpiryField } from '@/components/ui/expiry-field';
+import { FieldError, splitError } from '@/components/ui/field-error';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { type NewToken, useCreateToken } from '@/features/tokens/api/create-token';
-import { FieldError, splitError } from '@/features/tokens/components/field-error';
 import {
   customDateBounds,
   defaultExpiry,
@@ -33,8 +34,6 @@ export function CreateTokenDialog({ roles, maxAgeDays, onClose, onCreated }: Cre
   const [customDate, setCustomDate] = useState('');
   const [tried, setTried] = useState(false);
 
-  const presets = expiryPresets(maxAgeDays);
-  const bounds = customDateBounds(maxAgeDays);
   const expiration = tokenExpiration(choice, customDate, maxAgeDays);
   const nameError = tried ? nameProblem(name) : undefined;
   const dateError = tried && 'problem' in expiration ? expirationProblem(expiration.problem, maxAgeDays) : undefined;
@@ -43,8 +42,6 @@ export function CreateTokenDialog({ roles, maxAgeDays, onClose, onCreated }: Cre
   const nameErrorShown = nameError !== undefined || nameServerError !== undefined;
   const roleServerError = field?.code === 'token_role_too_high' ? field : undefined;
   const expiryServerError = field?.code === 'token_expiry_invalid' ? field : undefined;
-  const custom = choice === 'custom';
-  const expiryErrorShown = dateError !== undefined || expiryServerError !== undefined;
 
   return (
     <FormDialog
@@ -118,64 +115,31 @@ export function CreateTokenDialog({ roles, maxAgeDays, onClose, onCreated }: Cre
           <FieldError id={`${id}-role-error`} message={roleServerError.message} hint={roleServerError.hint} />
         )}
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-expiry`}>Expires in</label>
-        <select
-          id={`${id}-expiry`}
-          className="input"
-          value={choice}
-          aria-invalid={expiryServerError && !custom ? true : undefined}
-          aria-describedby={`${id}-expiry-when${expiryServerError && !custom ? ` ${id}-expiry-error` : ''}`}
-          onChange={(event) => {
-            setChoice(event.target.value);
-          }}
-        >
-          {presets.map((p) => (
-            <option key={p.value} value={p.value}>
-              {p.label}
-            </option>
-          ))}
-          <option value="custom">Custom date…</option>
-        </select>
-      </div>
-      {custom && (
-        <div className="field">
-          <label htmlFor={`${id}-date`}>Expiration date</label>
-          <input
-            id={`${id}-date`}
-            type="date"
-            className="input"
-            value={customDate}
-            min={bounds.min}
-            max={bounds.max}
-            aria-invalid={expiryErrorShown ? true : undefined}
-            aria-describedby={`${id}-date-help ${id}-expiry-when${expiryErrorShown ? ` ${id}-expiry-error` : ''}`}
-            onChange={(event) => {
-              setCustomDate(event.target.value);
-            }}
-          />
-          <p id={`${id}-date-help`} className="field__help">
+      <ExpiryField
+        presets={expiryPresets(maxAgeDays)}
+        choice={choice}
+        customDate={customDate}
+        onChoice={setChoice}
+        onCustomDate={setCustomDate}
+        bounds={customDateBounds(maxAgeDays)}
+        dateHelp={
+          <>
             The token expires at the end of that day, your time
             {maxAgeDays !== undefined && `, at most ${String(maxAgeDays)} days from now`}.
-          </p>
-        </div>
-      )}
-      <p id={`${id}-expiry-when`} className="field__help token-expiry">
-        {'expiresAt' in expiration ? (
-          <>
-            Expires <time dateTime={expiration.expiresAt}>{new Date(expiration.expiresAt).toLocaleString()}</time>.
           </>
-        ) : (
-          'Pick a date.'
-        )}
-      </p>
-      {dateError ? (
-        <FieldError id={`${id}-expiry-error`} message={dateError} />
-      ) : (
-        expiryServerError && (
-          <FieldError id={`${id}-expiry-error`} message={expiryServerError.message} hint={expiryServerError.hint} />
-        )
-      )}
+        }
+        summary={
+          'expiresAt' in expiration ? (
+            <>
+              Expires <time dateTime={expiration.expiresAt}>{new Date(expiration.expiresAt).toLocaleString()}</time>.
+            </>
+          ) : (
+            'Pick a date.'
+          )
+        }
+        problem={dateError}
+        serverError={expiryServerError}
+      />
     </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { FormDialog } from '@/components/ui/form-dialog';
 import { useCreateHeadscaleUser } from '@/features/users/api/create-headscale-user';
-import { nameError } from '@/features/users/components/field-error';
+import { nameError } from '@/features/users/components/name-error';
 import { NameField } from '@/features/users/components/name-field';
 import { validUserName } from '@/features/users/components/rules';
 

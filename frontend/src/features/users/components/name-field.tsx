@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { FieldError, nameError } from '@/features/users/components/field-error';
+import { FieldError } from '@/components/ui/field-error';
+import { nameError } from '@/features/users/components/name-error';
 import { userNameRule, validUserName } from '@/features/users/components/rules';
 
 type NameFieldProps = {

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { FormDialog } from '@/components/ui/form-dialog';
 import type { HeadscaleUser } from '@/features/users/api/list-headscale-users';
 import { useRenameHeadscaleUser } from '@/features/users/api/rename-headscale-user';
-import { nameError } from '@/features/users/components/field-error';
+import { nameError } from '@/features/users/components/name-error';
 import { NameField } from '@/features/users/components/name-field';
 import { validUserName } from '@/features/users/components/rules';
 
