@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"headway/api"
@@ -95,13 +94,4 @@ func withPassword(t *testing.T, raw string) (string, string) {
 	const pw = "db-pass-Xq71zKv3"
 	u.User = url.UserPassword(u.User.Username(), pw)
 	return u.String(), pw
-}
-
-func assertNoSecret(t *testing.T, text string, secrets ...string) {
-	t.Helper()
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			t.Errorf("a secret (%.6s…) is in: %.300s", s, text)
-		}
-	}
 }

@@ -19,6 +19,8 @@ import {
   headway,
   headwayJson,
   launchBrowser,
+  type Policy,
+  restorePolicy,
   signInWithApiKey,
   strictPage,
   visible,
@@ -28,7 +30,6 @@ import {
 const userName = 'e2e-keys';
 
 type HeadscaleUser = { id: string; name: string };
-type Policy = { policy: string; version: string; mode: string };
 
 let browser: Browser;
 let context: BrowserContext;
@@ -70,12 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context.close();
   await browser.close();
-  if (originalPolicy) {
-    const now = await headwayJson<Policy>('GET', '/policy');
-    if (now.policy !== originalPolicy.policy) {
-      await headway('PUT', '/policy', { policy: originalPolicy.policy, baseVersion: now.version });
-    }
-  }
+  await restorePolicy(originalPolicy);
   await cleanUp();
 });
 

@@ -292,3 +292,15 @@ export async function headwayJson<T>(method: string, path: string, body?: unknow
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
+
+/** Policy is the answer of GET /policy, as the browser tests use it. */
+export type Policy = { policy: string; version: string; mode: string };
+
+/** restorePolicy puts the ACL policy back to original (from GET /policy before a test changed it), if it changed. */
+export async function restorePolicy(original: Policy | undefined): Promise<void> {
+  if (!original) return;
+  const now = await headwayJson<Policy>('GET', '/policy');
+  if (now.policy !== original.policy) {
+    await headway('PUT', '/policy', { policy: original.policy, baseVersion: now.version });
+  }
+}

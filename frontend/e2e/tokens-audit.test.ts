@@ -17,10 +17,11 @@ import {
   baseUrl,
   expectStatusPage,
   header,
-  headway,
   headwayJson,
   launchBrowser,
   openSettings,
+  type Policy,
+  restorePolicy,
   signInWithSso,
   skipOnboardingIfShown,
   strictPage,
@@ -28,7 +29,6 @@ import {
   waitForPath,
 } from './support';
 
-type Policy = { policy: string; version: string; mode: string };
 type ErrorBody = { error: { code: string; message: string } };
 type AuditEvent = { action: string; actor: { type: string; name: string }; targetId?: string; diff?: string };
 
@@ -57,12 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context.close();
   await browser.close();
-  if (originalPolicy) {
-    const now = await headwayJson<Policy>('GET', '/policy');
-    if (now.policy !== originalPolicy.policy) {
-      await headway('PUT', '/policy', { policy: originalPolicy.policy, baseVersion: now.version });
-    }
-  }
+  await restorePolicy(originalPolicy);
 });
 
 /** signInAsAlice signs in through single sign-on as Alice, the owner, and lands on the status page. */
